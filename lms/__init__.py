@@ -1,0 +1,110 @@
+"""Service Academy: training and certification for customer-service teams."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, render_template
+from flask_wtf.csrf import CSRFError
+
+from lms import config as settings
+from lms.database import configure_sqlite
+from lms.extensions import babel, csrf, db, login_manager, migrate
+from lms.i18n import select_locale, select_timezone
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``config`` on top (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings.load(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_error_pages(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+    # Every model must be imported before migrations compare metadata.
+    from lms import models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.accounts.routes import bp as accounts_bp
+    from lms.shell.routes import bp as shell_bp
+
+    app.register_blueprint(shell_bp)
+    app.register_blueprint(accounts_bp)
+
+    from lms.navigation import links_for
+    from lms.shell.forms import LanguageForm
+
+    @app.context_processor
+    def _layout_context() -> dict[str, Any]:
+        from flask import request
+        from flask_babel import get_locale
+        from flask_login import current_user
+
+        return {
+            "nav_links": links_for(current_user),
+            "language_form": LanguageForm(formdata=None),
+            "current_locale": str(get_locale()),
+            "current_path": request.full_path.rstrip("?"),
+        }
+
+
+def _register_cli(app: Flask) -> None:
+    from lms.accounts.cli import users_cli
+    from lms.demo import demo_cli
+    from lms.translate import translate_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(translate_cli)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(code: int) -> Any:
+        def handler(_error: Exception) -> tuple[str, int]:
+            return render_template(f"errors/{code}.html"), code
+
+        return handler
+
+    for code in (403, 404, 500):
+        app.register_error_handler(code, page(code))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/400_csrf.html"), 400
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -1,0 +1,587 @@
+"""Accounts: people, roles, departments, sign-in, sessions and passwords.
+
+Services flush; the caller (a route or CLI command) commits once.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from pypinyin import Style, lazy_pinyin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.accounts.errors import (
+    AccountInactive,
+    AccountLocked,
+    DepartmentInUse,
+    DomainError,
+    FieldErrors,
+    InvalidCredentials,
+)
+from lms.accounts.models import Department, Level, LoginFailure, LoginLock, Role, User, UserRole
+from lms.database import utcnow
+from lms.extensions import db
+
+LOCK_THRESHOLD = 5
+LOCK_WINDOW = timedelta(minutes=15)
+LOCK_DURATION = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+EMPLOYEE_NO_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,31}$")
+# Separators people type in names of ethnic-minority and foreign colleagues (买买提·艾力).
+_NAME_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", "．": "·"})
+
+
+# --- names and numbers ---------------------------------------------------------
+
+
+def employee_no_key(employee_no: str) -> str:
+    """The form of an employee number that compares: full-width folded, trimmed, case-free."""
+    return unicodedata.normalize("NFKC", employee_no).strip().casefold()
+
+
+def clean_name(name: str) -> str:
+    return " ".join(name.translate(_NAME_DOTS).split())
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name, lower case, for sorting and searching.
+
+    Characters without a reading (Latin letters, the ``·`` separator) are kept
+    as they are, so mixed names still sort sensibly.
+    """
+    letters = "".join(ch for ch in name if ch not in " ·")
+    syllables = lazy_pinyin(letters, style=Style.NORMAL, errors="default")
+    initials = lazy_pinyin(letters, style=Style.FIRST_LETTER, errors="default")
+    return "".join(syllables).lower()[:400], "".join(s[:1] for s in initials).lower()[:100]
+
+
+# --- passwords -------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def password_problems(password: str, employee_no: str = "") -> list[str]:
+    """Why ``password`` is not acceptable, or an empty list."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(_("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+    if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+        problems.append(_("Use both letters and digits."))
+    if employee_no and employee_no_key(password) == employee_no_key(employee_no):
+        problems.append(_("Do not use your employee number as your password."))
+    return problems
+
+
+def generate_temporary_password() -> str:
+    """A one-time password an admin can read out: no look-alike characters."""
+    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(10))
+        if not password_problems(candidate):
+            return candidate
+
+
+def _set_password(user: User, password: str, *, must_change: bool) -> None:
+    user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    end_sessions(user)
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """The user's own change. Ends every other session of theirs."""
+    pairs: list[tuple[str, str]] = []
+    if not check_password_hash(user.password_hash, current):
+        pairs.append(("current_password", _("The current password is not correct.")))
+    pairs += [("new_password", p) for p in password_problems(new, user.employee_no)]
+    if new and new == current:
+        pairs.append(("new_password", _("Choose a password different from the current one.")))
+    if new != confirm:
+        pairs.append(("confirm_password", _("The two new passwords do not match.")))
+    if pairs:
+        raise FieldErrors(pairs)
+    _set_password(user, new, must_change=False)
+    db.session.flush()
+
+
+def reset_password(user: User) -> str:
+    """An admin's reset: a temporary password to hand over, changed at next sign-in.
+
+    Also lifts a sign-in lock, since the person is now known to the admin.
+    """
+    temporary = generate_temporary_password()
+    _set_password(user, temporary, must_change=True)
+    clear_login_failures(employee_no_key(user.employee_no)[:64])
+    db.session.flush()
+    return temporary
+
+
+# --- signing in and sessions -------------------------------------------------------
+
+# Checked against when no user matches, so a wrong employee number costs as
+# much time as a wrong password and timing tells nothing.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _dummy_check(password: str) -> None:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash("not a password", method=method)
+    check_password_hash(_DUMMY_HASH[method], password)
+
+
+def authenticate(employee_no: str, password: str, now: datetime | None = None) -> User:
+    """The user these credentials belong to, or a refusal.
+
+    LOCK_THRESHOLD failures within a sliding LOCK_WINDOW lock the login name for
+    LOCK_DURATION, whether or not such a user exists: the lock message is the
+    same for every name, so it reveals nothing. While locked, even the right
+    password is refused.
+    """
+    now = now or utcnow()
+    key = employee_no_key(employee_no)[:64]
+    lock = db.session.get(LoginLock, key)
+    if lock is not None and lock.locked_until > now:
+        raise AccountLocked(lock.locked_until)
+
+    user = find_user_by_employee_no(employee_no)
+    if user is None:
+        _dummy_check(password)
+    elif check_password_hash(user.password_hash, password):
+        if not user.is_active:
+            raise AccountInactive(_("This account has been deactivated."))
+        clear_login_failures(key)
+        user.last_login_at = now
+        db.session.flush()
+        return user
+
+    locked_until = _record_failure(key, now)
+    if locked_until is not None:
+        raise AccountLocked(locked_until)
+    raise InvalidCredentials(_("Employee number or password is not correct."))
+
+
+def _record_failure(key: str, now: datetime) -> datetime | None:
+    db.session.add(LoginFailure(login_key=key, failed_at=now))
+    db.session.flush()
+    recent = db.session.scalar(
+        sa.select(sa.func.count(LoginFailure.id)).where(
+            LoginFailure.login_key == key, LoginFailure.failed_at > now - LOCK_WINDOW
+        )
+    )
+    if (recent or 0) < LOCK_THRESHOLD:
+        return None
+    lock = db.session.get(LoginLock, key)
+    if lock is None:
+        lock = LoginLock(login_key=key, locked_until=now + LOCK_DURATION)
+        db.session.add(lock)
+    lock.locked_until = now + LOCK_DURATION
+    # The failures are spent on this lock; the next window starts empty.
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.login_key == key))
+    db.session.flush()
+    return lock.locked_until
+
+
+def clear_login_failures(key: str) -> None:
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.login_key == key))
+    db.session.execute(sa.delete(LoginLock).where(LoginLock.login_key == key))
+
+
+def end_sessions(user: User) -> None:
+    """Refuse every session cookie issued to ``user`` so far.
+
+    Called on logout, password change and deactivation.
+    """
+    user.session_version = (user.session_version or 0) + 1
+
+
+def load_session_user(token: str) -> User | None:
+    """The user a session cookie names, if that session is still valid."""
+    user_id, _sep, version = token.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.flush()
+
+
+# --- people -------------------------------------------------------------------------
+
+
+@dataclass
+class UserDetails:
+    """What an admin enters for a person, validated together by ``validate_details``."""
+
+    employee_no: str
+    name: str
+    roles: set[Role] = field(default_factory=set)
+    department_id: int | None = None
+    position: str | None = None
+    hire_date: date | None = None
+    level: Level | None = None
+    level_since: date | None = None
+
+
+def find_user_by_employee_no(employee_no: str) -> User | None:
+    return db.session.scalar(
+        select_users().where(User.employee_no_key == employee_no_key(employee_no))
+    )
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def select_users() -> sa.Select[tuple[User]]:
+    return sa.select(User)
+
+
+def validate_details(details: UserDetails, user: User | None = None) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    number = details.employee_no.strip()
+    if not number:
+        pairs.append(("employee_no", _("Enter the employee number.")))
+    elif not EMPLOYEE_NO_PATTERN.match(unicodedata.normalize("NFKC", number)):
+        pairs.append(("employee_no", _("Use up to 32 letters, digits, '-', '_' or '.'.")))
+    else:
+        other = find_user_by_employee_no(number)
+        if other is not None and other is not user:
+            pairs.append(
+                ("employee_no", _("Employee number %(no)s is already taken.", no=other.employee_no))
+            )
+    name = clean_name(details.name)
+    if not name:
+        pairs.append(("name", _("Enter the name.")))
+    elif len(name) > 100:
+        pairs.append(("name", _("Use at most 100 characters.")))
+    if not details.roles:
+        pairs.append(("roles", _("Choose at least one role.")))
+    if (
+        details.department_id is not None
+        and db.session.get(Department, details.department_id) is None
+    ):
+        pairs.append(("department_id", _("Choose a department from the list.")))
+    if details.level_since and details.hire_date and details.level_since < details.hire_date:
+        pairs.append(("level_since", _("The level cannot start before the hire date.")))
+    return pairs
+
+
+def apply_details(user: User, details: UserDetails) -> None:
+    user.employee_no = unicodedata.normalize("NFKC", details.employee_no).strip()
+    user.employee_no_key = employee_no_key(details.employee_no)
+    user.name = clean_name(details.name)
+    user.name_pinyin, user.name_initials = name_pinyin(user.name)
+    user.department_id = details.department_id
+    user.position = (details.position or "").strip() or None
+    user.hire_date = details.hire_date
+    # A level belongs to agents; it defaults to junior from the hire date.
+    if Role.AGENT in details.roles:
+        user.level = details.level or user.level or Level.JUNIOR
+        user.level_since = details.level_since or user.level_since or details.hire_date
+    else:
+        user.level = details.level
+        user.level_since = details.level_since if details.level else None
+    held = {row.role: row for row in user.role_rows}
+    user.role_rows = [held.get(role) or UserRole(role=role) for role in sorted(details.roles)]
+
+
+def create_user(details: UserDetails, password: str | None = None) -> tuple[User, str]:
+    """A new account and its initial password (generated when not given).
+
+    The person must choose their own password at first sign-in.
+    """
+    pairs = validate_details(details)
+    if password is not None:
+        pairs += [("password", p) for p in password_problems(password, details.employee_no)]
+    if pairs:
+        raise FieldErrors(pairs)
+    password = password or generate_temporary_password()
+    user = User(password_hash=hash_password(password), must_change_password=True)
+    apply_details(user, details)
+    db.session.add(user)
+    db.session.flush()
+    return user, password
+
+
+def update_user(user: User, details: UserDetails) -> None:
+    pairs = validate_details(details, user)
+    if pairs:
+        raise FieldErrors(pairs)
+    roles_before = user.roles
+    apply_details(user, details)
+    if user.roles != roles_before:
+        # What a session may do changed; make the person sign in again.
+        end_sessions(user)
+    db.session.flush()
+
+
+def deactivate_user(user: User, by: User, now: datetime | None = None) -> None:
+    """Stop the person signing in and end their sessions; nothing of theirs is deleted."""
+    if user.id == by.id:
+        raise DomainError(_("You cannot deactivate your own account."))
+    user.is_active = False
+    user.deactivated_at = now or utcnow()
+    end_sessions(user)
+    db.session.flush()
+
+
+def reactivate_user(user: User) -> None:
+    user.is_active = True
+    user.deactivated_at = None
+    db.session.flush()
+
+
+def list_users(
+    query: str = "",
+    department_id: int | None = None,
+    role: Role | None = None,
+    status: str = "active",
+    page: int = 1,
+    per_page: int = 25,
+) -> Pagination:
+    """A page of people sorted by the pinyin of their names.
+
+    ``query`` matches the employee number, the name, its pinyin or its
+    initials (``zw`` finds 张伟). A department includes its sub-departments.
+    """
+    stmt = sa.select(User)
+    text = query.strip()
+    if text:
+        folded = employee_no_key(text)
+        letters = folded.replace(" ", "")
+        stmt = stmt.where(
+            sa.or_(
+                User.employee_no_key.contains(folded, autoescape=True),
+                User.name.contains(text, autoescape=True),
+                User.name_pinyin.contains(letters, autoescape=True),
+                User.name_initials.startswith(letters, autoescape=True),
+            )
+        )
+    if department_id is not None:
+        stmt = stmt.where(User.department_id.in_(department_and_descendants(department_id)))
+    if role is not None:
+        stmt = stmt.where(User.role_rows.any(UserRole.role == role))
+    if status == "active":
+        stmt = stmt.where(User.is_active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(User.is_active.is_(False))
+    stmt = stmt.order_by(User.name_pinyin, User.employee_no_key)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def count_users() -> int:
+    return db.session.scalar(sa.select(sa.func.count(User.id))) or 0
+
+
+# --- departments --------------------------------------------------------------------
+
+PATH_SEPARATORS = re.compile(r"\s*[/／]\s*")
+
+
+def all_departments() -> list[Department]:
+    return list(db.session.scalars(sa.select(Department)))
+
+
+def get_department(department_id: int) -> Department | None:
+    return db.session.get(Department, department_id)
+
+
+def department_tree() -> list[tuple[Department, int]]:
+    """Every department depth-first, each with its depth (0 for a centre)."""
+    departments = all_departments()
+    by_parent: dict[int | None, list[Department]] = {}
+    for department in departments:
+        by_parent.setdefault(department.parent_id, []).append(department)
+    ordered: list[tuple[Department, int]] = []
+
+    def visit(parent_id: int | None, depth: int) -> None:
+        children = sorted(by_parent.get(parent_id, []), key=lambda d: name_pinyin(d.name)[0])
+        for child in children:
+            ordered.append((child, depth))
+            visit(child.id, depth + 1)
+
+    visit(None, 0)
+    return ordered
+
+
+def department_paths() -> dict[int, str]:
+    """``{id: "客服中心/客服一部/一组"}`` for every department, in one query."""
+    departments = {d.id: d for d in all_departments()}
+    paths: dict[int, str] = {}
+
+    def path(department_id: int) -> str:
+        if department_id not in paths:
+            department = departments[department_id]
+            prefix = f"{path(department.parent_id)}/" if department.parent_id else ""
+            paths[department_id] = prefix + department.name
+        return paths[department_id]
+
+    for department_id in departments:
+        path(department_id)
+    return paths
+
+
+def department_and_descendants(department_id: int) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for department in all_departments():
+        children.setdefault(department.parent_id, []).append(department.id)
+    found, stack = [], [department_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _sibling_named(name: str, parent_id: int | None, exclude: Department | None = None) -> bool:
+    stmt = sa.select(Department.id).where(Department.name == name)
+    stmt = stmt.where(
+        Department.parent_id.is_(None) if parent_id is None else Department.parent_id == parent_id
+    )
+    if exclude is not None:
+        stmt = stmt.where(Department.id != exclude.id)
+    return db.session.scalar(stmt) is not None
+
+
+def _validate_department(
+    name: str, parent_id: int | None, department: Department | None = None
+) -> list[tuple[str, str]]:
+    pairs = []
+    if not name:
+        pairs.append(("name", _("Enter the department name.")))
+    elif "/" in name or "／" in name:
+        pairs.append(("name", _("A department name cannot contain '/'.")))
+    elif len(name) > 100:
+        pairs.append(("name", _("Use at most 100 characters.")))
+    elif _sibling_named(name, parent_id, department):
+        pairs.append(("name", _("This parent already has a department of that name.")))
+    if parent_id is not None:
+        if db.session.get(Department, parent_id) is None:
+            pairs.append(("parent_id", _("Choose a parent from the list.")))
+        elif department is not None and parent_id in department_and_descendants(department.id):
+            pairs.append(("parent_id", _("A department cannot sit under itself.")))
+    return pairs
+
+
+def create_department(name: str, parent_id: int | None = None) -> Department:
+    name = name.strip()
+    pairs = _validate_department(name, parent_id)
+    if pairs:
+        raise FieldErrors(pairs)
+    department = Department(name=name, parent_id=parent_id)
+    db.session.add(department)
+    db.session.flush()
+    return department
+
+
+def update_department(department: Department, name: str, parent_id: int | None) -> None:
+    name = name.strip()
+    pairs = _validate_department(name, parent_id, department)
+    if pairs:
+        raise FieldErrors(pairs)
+    department.name = name
+    department.parent_id = parent_id
+    db.session.flush()
+
+
+def delete_department(department: Department) -> None:
+    """Only an empty department goes: people and history must never lose their place."""
+    has_people = db.session.scalar(
+        sa.select(User.id).where(User.department_id == department.id).limit(1)
+    )
+    has_children = db.session.scalar(
+        sa.select(Department.id).where(Department.parent_id == department.id).limit(1)
+    )
+    if has_people or has_children:
+        raise DepartmentInUse(
+            _("Move its people and sub-departments elsewhere before deleting it.")
+        )
+    db.session.delete(department)
+    db.session.flush()
+
+
+def split_department_path(path: str) -> list[str]:
+    return [part for part in PATH_SEPARATORS.split(path.strip()) if part]
+
+
+def ensure_department_path(path: str | Iterable[str]) -> tuple[Department, int]:
+    """The department at a path like ``客服中心/客服一部``, creating missing levels.
+
+    Returns the department and how many departments were created.
+    """
+    parts = split_department_path(path) if isinstance(path, str) else list(path)
+    if not parts:
+        raise DomainError(_("Enter the department path."))
+    parent: Department | None = None
+    created = 0
+    for part in parts:
+        parent_id = parent.id if parent else None
+        existing = db.session.scalar(
+            sa.select(Department).where(
+                Department.name == part,
+                Department.parent_id.is_(None)
+                if parent_id is None
+                else Department.parent_id == parent_id,
+            )
+        )
+        if existing is None:
+            existing = create_department(part, parent_id)
+            created += 1
+        parent = existing
+    assert parent is not None
+    return parent, created
+
+
+def headcount_by_department() -> dict[int, int]:
+    """Active people per department (not counting sub-departments)."""
+    rows = db.session.execute(
+        sa.select(User.department_id, sa.func.count(User.id))
+        .where(User.is_active.is_(True), User.department_id.is_not(None))
+        .group_by(User.department_id)
+    )
+    return {department_id: count for department_id, count in rows}  # noqa: C416
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a person's own page shows about them, with labels ready to display."""
+
+    name: str
+    employee_no: str
+    department: str | None
+    position: str | None
+    roles: list[str]
+    level: str | None
+    level_since: date | None
+    hire_date: date | None
+
+
+def profile_of(user: User) -> Profile:
+    paths = department_paths() if user.department_id else {}
+    return Profile(
+        name=user.name,
+        employee_no=user.employee_no,
+        department=paths.get(user.department_id) if user.department_id else None,
+        position=user.position,
+        roles=[role.label for role in sorted(user.roles)],
+        level=user.level.label if user.level else None,
+        level_since=user.level_since,
+        hire_date=user.hire_date,
+    )

@@ -1,0 +1,10 @@
+"""Every area's models in one import, for Alembic and for ``create_app``."""
+
+from lms.accounts.models import (  # noqa: F401
+    Department,
+    LoginFailure,
+    LoginLock,
+    User,
+    UserImport,
+    UserRole,
+)

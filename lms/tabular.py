@@ -1,0 +1,175 @@
+"""Reading spreadsheets people upload: CSV in any encoding Excel writes, and XLSX.
+
+Every importer (users, KPIs, ...) reads through here so that encodings, header
+aliases and line numbers behave the same everywhere. This module knows nothing
+of what the columns mean; the area's service validates the values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+
+
+@dataclass
+class Row:
+    """One data row: its line in the file as a spreadsheet shows it, and its cells by column key."""
+
+    line: int
+    cells: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    problems: list[str]
+
+
+def decode_text(content: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+    Chinese Excel saves "CSV" in the system code page (GBK, a subset of
+    GB18030); UTF-8 is tried first because GBK decoding almost never fails and
+    would garble UTF-8 text silently.
+    """
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("gb18030")
+
+
+def _cell_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value  # the caller knows the column is a date
+    return str(value).strip()
+
+
+def _csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", "\t", ";"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    for values in reader:
+        yield line, values
+        line = reader.line_num + 1
+
+
+def _xlsx_rows(content: bytes) -> Iterable[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+def read_table(
+    filename: str,
+    content: bytes,
+    columns: Mapping[str, Iterable[str]],
+    required: Iterable[str],
+) -> Table:
+    """Read ``content`` (CSV or XLSX, told apart by its bytes, not its name) into rows.
+
+    ``columns`` maps each column key to the header spellings accepted for it
+    (compared case-insensitively). Problems are ``file:line: reason`` strings;
+    the header line is line 1. Blank rows are skipped.
+    """
+    aliases = {
+        alias.strip().lower(): key for key, names in columns.items() for alias in [key, *names]
+    }
+    problems: list[str] = []
+
+    def problem(line: int, reason: str) -> None:
+        problems.append(f"{filename}:{line}: {reason}")
+
+    try:
+        if content.startswith(OLE_MAGIC):
+            problem(1, _("this is an old .xls workbook; save it as .xlsx or CSV and try again"))
+            return Table([], problems)
+        if content.startswith(XLSX_MAGIC):
+            raw_rows = list(_xlsx_rows(content))
+        else:
+            raw_rows = list(_csv_rows(decode_text(content)))
+    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        problem(1, _("the file cannot be read as CSV (UTF-8 or GBK) or XLSX"))
+        return Table([], problems)
+
+    raw_rows = [(n, [_cell_text(v) for v in values]) for n, values in raw_rows]
+    raw_rows = [(n, values) for n, values in raw_rows if any(v != "" for v in values)]
+    if not raw_rows:
+        problem(1, _("the file is empty"))
+        return Table([], problems)
+
+    header_line, header = raw_rows[0]
+    keys: list[str | None] = []
+    for title in header:
+        title_text = str(title).strip().lstrip("\ufeff")
+        key = aliases.get(title_text.lower())
+        if title_text and key is None:
+            problem(header_line, _('unknown column "%(name)s"', name=title_text))
+        keys.append(key)
+    missing = [key for key in required if key not in keys]
+    for key in missing:
+        problem(
+            header_line,
+            _('missing column "%(name)s"', name=" / ".join(list(columns[key])[:2] or [key])),
+        )
+    if problems:
+        return Table([], problems)
+
+    rows = []
+    for line, values in raw_rows[1:]:
+        cells = {key: values[i] if i < len(values) else "" for i, key in enumerate(keys) if key}
+        rows.append(Row(line=line, cells=cells))
+    return Table(rows, problems)
+
+
+def write_xlsx(
+    headers: list[str], rows: Iterable[Iterable[Any]], text_columns: Iterable[int] = ()
+) -> bytes:
+    """An XLSX workbook with one sheet; ``text_columns`` (0-based) are formatted as text
+    so that Excel keeps leading zeros people type into them."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    text_columns = set(text_columns)
+    for row in rows:
+        sheet.append(list(row))
+    # Formatting empty cells too: a template is filled in by hand after download.
+    last_row = max(sheet.max_row, 500)
+    for index in text_columns:
+        for number in range(2, last_row + 1):
+            sheet.cell(row=number, column=index + 1).number_format = "@"
+    for index in range(len(headers)):
+        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = 16
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
