@@ -5,13 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from lms import config as settings
+from lms import models  # noqa: F401  (every model known before migrations compare metadata)
+from lms.accounts.cli import users_cli
+from lms.accounts.routes import bp as accounts_bp
 from lms.database import configure_sqlite
+from lms.demo import demo_cli
 from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
+from lms.navigation import links_for
+from lms.shell.forms import LanguageForm
+from lms.shell.routes import bp as shell_bp
+from lms.translate import translate_cli
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -46,29 +57,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
-    from flask_babel import lazy_gettext as _l
-
     login_manager.login_message = _l("Please sign in to see this page.")
-    # Every model must be imported before migrations compare metadata.
-    from lms import models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lms.accounts.routes import bp as accounts_bp
-    from lms.shell.routes import bp as shell_bp
-
     app.register_blueprint(shell_bp)
     app.register_blueprint(accounts_bp)
 
-    from lms.navigation import links_for
-    from lms.shell.forms import LanguageForm
-
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
-        from flask import request
-        from flask_babel import get_locale
-        from flask_login import current_user
-
         return {
             "nav_links": links_for(current_user),
             "language_form": LanguageForm(formdata=None),
@@ -78,10 +75,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from lms.accounts.cli import users_cli
-    from lms.demo import demo_cli
-    from lms.translate import translate_cli
-
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)

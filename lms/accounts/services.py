@@ -54,15 +54,16 @@ def clean_name(name: str) -> str:
 
 
 def name_pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name, lower case, for sorting and searching.
+    """(pinyin, initials) of a name, lower case, for sorting and searching.
 
-    Characters without a reading (Latin letters, the ``·`` separator) are kept
-    as they are, so mixed names still sort sensibly.
+    Syllables are separated by spaces so that 胡斌 (hu bin) sorts before
+    黄晓燕 (huang xiao yan), as a Chinese reader expects. Characters without a
+    reading (Latin letters, the ``·`` separator) are kept as they are.
     """
     letters = "".join(ch for ch in name if ch not in " ·")
     syllables = lazy_pinyin(letters, style=Style.NORMAL, errors="default")
     initials = lazy_pinyin(letters, style=Style.FIRST_LETTER, errors="default")
-    return "".join(syllables).lower()[:400], "".join(s[:1] for s in initials).lower()[:100]
+    return " ".join(syllables).lower()[:400], "".join(s[:1] for s in initials).lower()[:100]
 
 
 # --- passwords -------------------------------------------------------------------
@@ -370,7 +371,7 @@ def list_users(
             sa.or_(
                 User.employee_no_key.contains(folded, autoescape=True),
                 User.name.contains(text, autoescape=True),
-                User.name_pinyin.contains(letters, autoescape=True),
+                sa.func.replace(User.name_pinyin, " ", "").contains(letters, autoescape=True),
                 User.name_initials.startswith(letters, autoescape=True),
             )
         )

@@ -102,7 +102,8 @@ def test_phone_width_menu_opens(browser, server: LiveServer) -> None:
         toggler = page.locator(".navbar-toggler")
         expect(toggler).to_be_visible()
         toggler.click()
-        expect(page.get_by_role("link", name=re.compile("人员|People"))).to_be_visible()
+        menu = page.get_by_role("navigation", name=re.compile("主菜单|Main menu"))
+        expect(menu.get_by_role("link", name=re.compile("^ ?(人员|People)$"))).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
