@@ -16,7 +16,7 @@ def put_errors_on_form(form: FlaskForm, error: FieldErrors) -> None:
         field = form._fields.get(name)
         if field is None:
             form.form_errors.append(message)
-        else:
+        elif message not in field.errors:
             field.errors = [*field.errors, message]
 
 

@@ -61,12 +61,17 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class UserForm(FlaskForm):
+    # Presence and uniqueness are the service's to check, so that every problem
+    # is reported at once rather than the form's first and the service's later.
     employee_no = StringField(
         _l("Employee number"),
-        validators=[DataRequired(), Length(max=32)],
+        validators=[Length(max=32)],
+        render_kw={"aria-required": "true"},
         description=_l("The sign-in name. Kept exactly as typed, leading zeros included."),
     )
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(
+        _l("Full name"), validators=[Length(max=100)], render_kw={"aria-required": "true"}
+    )
     department_id = SelectField(_l("Department"), coerce=_optional_int, validators=[Optional()])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
     hire_date = DateField(_l("Hire date"), validators=[Optional()])

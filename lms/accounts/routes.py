@@ -243,6 +243,16 @@ def _details_from(form: UserForm) -> services.UserDetails:
     )
 
 
+def _validate_person_form(form: UserForm, user: User | None = None) -> bool:
+    """Validate the form and, where it fails, also show the service's own problems,
+    so that the admin sees every problem at once."""
+    if form.validate_on_submit():
+        return True
+    if form.is_submitted():
+        put_errors_on_form(form, FieldErrors(services.validate_details(_details_from(form), user)))
+    return False
+
+
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @roles_required("admin")
 def create_user() -> ResponseReturnValue:
@@ -250,7 +260,7 @@ def create_user() -> ResponseReturnValue:
     form.department_id.choices = _department_choices(_("No department"))
     if request.method == "GET":
         form.roles.data = [Role.AGENT.value]
-    if form.validate_on_submit():
+    if _validate_person_form(form):
         try:
             user, password = services.create_user(_details_from(form))
         except FieldErrors as error:
@@ -274,7 +284,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.roles.data = sorted(r.value for r in user.roles)
         form.level.data = user.level.value if user.level else ""
-    if form.validate_on_submit():
+    if _validate_person_form(form, user):
         try:
             services.update_user(user, _details_from(form))
         except FieldErrors as error:

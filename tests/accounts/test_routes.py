@@ -414,3 +414,40 @@ def test_posts_without_the_csrf_token_are_refused(csrf_app: Flask, db_session) -
         "/login", data={"employee_no": "x", "password": "y", "csrf_token": token}
     )
     assert response.status_code == 200
+
+
+def test_every_problem_of_a_new_person_is_reported_at_once(client, signed_in, create_user) -> None:
+    signed_in("admin")
+    create_user(employee_no="KF0001")
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "employee_no": "KF0001",
+            "name": "",
+            "roles": [],
+            "hire_date": "2024-99-99",
+            "department_id": "",
+            "level": "",
+        },
+    )
+    assert response.status_code == 200
+    for field in ("employee_no", "name", "roles", "hire_date"):
+        assert field_error(response.text, field), field
+
+
+def test_form_library_messages_are_chinese_too(client, signed_in) -> None:
+    signed_in("admin")
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "employee_no": "KF9",
+            "name": "某",
+            "roles": ["agent"],
+            "hire_date": "2024-99-99",
+            "department_id": "",
+            "level": "",
+        },
+    )
+    message = field_error(response.text, "hire_date")
+    assert message
+    assert re.search(r"[\u4e00-\u9fff]", message), message
