@@ -195,7 +195,7 @@ def change_password() -> ResponseReturnValue:
 
 def _department_choices(blank_label: str) -> list[SelectChoice]:
     paths = services.department_paths()
-    ordered = [d for d, _depth in services.department_tree()]
+    ordered = [node.department for node in services.department_tree()]
     return [SelectChoice("", blank_label)] + [SelectChoice(str(d.id), paths[d.id]) for d in ordered]
 
 
@@ -407,7 +407,6 @@ def departments() -> ResponseReturnValue:
         "accounts/departments.html",
         form=form,
         tree=services.department_tree(),
-        headcounts=services.headcount_by_department(),
         action_form=ConfirmForm(),
     )
 

@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from pypinyin import Style, lazy_pinyin
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.accounts.errors import (
@@ -185,8 +186,13 @@ def _record_failure(key: str, now: datetime) -> datetime | None:
         return None
     lock = db.session.get(LoginLock, key)
     if lock is None:
-        lock = LoginLock(login_key=key, locked_until=now + LOCK_DURATION)
-        db.session.add(lock)
+        try:
+            with db.session.begin_nested():
+                lock = LoginLock(login_key=key, locked_until=now + LOCK_DURATION)
+                db.session.add(lock)
+        except IntegrityError:  # a parallel failed sign-in locked it first
+            lock = db.session.get(LoginLock, key, populate_existing=True)
+            assert lock is not None
     lock.locked_until = now + LOCK_DURATION
     # The failures are spent on this lock; the next window starts empty.
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.login_key == key))
@@ -404,19 +410,61 @@ def get_department(department_id: int) -> Department | None:
     return db.session.get(Department, department_id)
 
 
-def department_tree() -> list[tuple[Department, int]]:
-    """Every department depth-first, each with its depth (0 for a centre)."""
+@dataclass(frozen=True)
+class DepartmentNode:
+    """A department as the tree page shows it."""
+
+    department: Department
+    depth: int  # 0 for a centre
+    headcount: int  # active people here and in every sub-department
+    is_deletable: bool  # no people (active or not) and no sub-departments
+
+
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _numbered(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.isdigit():
+        return f"{int(text):04d}"
+    if "十" not in text:
+        return "".join(str(_CHINESE_DIGITS[c]) for c in text).zfill(4)
+    tens, _ten, ones = text.partition("十")  # 十, 十一, 二十, 二十三
+    value = (_CHINESE_DIGITS.get(tens, 1) if tens else 1) * 10
+    return f"{value + (_CHINESE_DIGITS.get(ones, 0) if ones else 0):04d}"
+
+
+def department_sort_key(name: str) -> str:
+    """Pinyin order, with numbers in their numeric order: 一组, 二组, …, 十组."""
+    return name_pinyin(
+        re.sub(r"[0-9]+|[零一二三四五六七八九十]+(?=[组部班队室科])", _numbered, name)
+    )[0]
+
+
+def department_tree() -> list[DepartmentNode]:
+    """Every department depth-first, with its depth and head count."""
     departments = all_departments()
     by_parent: dict[int | None, list[Department]] = {}
     for department in departments:
         by_parent.setdefault(department.parent_id, []).append(department)
-    ordered: list[tuple[Department, int]] = []
+    direct = headcount_by_department()
+    with_anyone = set(
+        db.session.scalars(sa.select(User.department_id).where(User.department_id.is_not(None)))
+    )
+    ordered: list[DepartmentNode] = []
 
-    def visit(parent_id: int | None, depth: int) -> None:
-        children = sorted(by_parent.get(parent_id, []), key=lambda d: name_pinyin(d.name)[0])
+    def visit(parent_id: int | None, depth: int) -> int:
+        total_here = 0
+        children = sorted(by_parent.get(parent_id, []), key=lambda d: department_sort_key(d.name))
         for child in children:
-            ordered.append((child, depth))
-            visit(child.id, depth + 1)
+            position = len(ordered)
+            ordered.append(DepartmentNode(child, depth, 0, False))
+            below = visit(child.id, depth + 1)
+            headcount = direct.get(child.id, 0) + below
+            deletable = child.id not in with_anyone and child.id not in by_parent
+            ordered[position] = DepartmentNode(child, depth, headcount, deletable)
+            total_here += headcount
+        return total_here
 
     visit(None, 0)
     return ordered

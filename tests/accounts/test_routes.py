@@ -381,11 +381,13 @@ def test_templates_download_with_their_names(client, signed_in) -> None:
 def test_departments_are_created_renamed_and_deleted(client, signed_in) -> None:
     signed_in("admin")
     client.post("/admin/departments", data={"name": "客服中心", "parent_id": ""})
-    centre = next(d for d, _depth in services.department_tree() if d.name == "客服中心")
+    centre = next(
+        n.department for n in services.department_tree() if n.department.name == "客服中心"
+    )
     client.post("/admin/departments", data={"name": "一部", "parent_id": str(centre.id)})
     response = client.post("/admin/departments", data={"name": "一部", "parent_id": str(centre.id)})
     assert field_error(response.text, "name")
-    part = next(d for d, _depth in services.department_tree() if d.name == "一部")
+    part = next(n.department for n in services.department_tree() if n.department.name == "一部")
     client.post(
         f"/admin/departments/{part.id}", data={"name": "客服一部", "parent_id": str(centre.id)}
     )

@@ -356,5 +356,25 @@ def test_department_tree_is_depth_first(db_session) -> None:
     services.ensure_department_path("客服中心/热线部")
     services.ensure_department_path("客服中心/在线部/一组")
     services.ensure_department_path("人力资源部")
-    tree = [(d.name, depth) for d, depth in services.department_tree()]
+    tree = [(n.department.name, n.depth) for n in services.department_tree()]
     assert tree == [("客服中心", 0), ("热线部", 1), ("在线部", 1), ("一组", 2), ("人力资源部", 0)]
+
+
+def test_teams_sort_by_their_numbers(db_session) -> None:
+    for team in ["十一组", "二组", "十组", "一组", "三组", "12组", "二十组"]:
+        services.ensure_department_path(f"客服中心/{team}")
+    names = [n.department.name for n in services.department_tree()][1:]
+    assert names == ["一组", "二组", "三组", "十组", "十一组", "12组", "二十组"]
+
+
+def test_tree_counts_people_below_and_knows_what_can_be_deleted(create_user) -> None:
+    one, _ = services.ensure_department_path("客服中心/在线部/一组")
+    two, _ = services.ensure_department_path("客服中心/在线部/二组")
+    create_user(department=one)
+    create_user(department=one)
+    nodes = {n.department.name: n for n in services.department_tree()}
+    assert nodes["客服中心"].headcount == 2
+    assert nodes["一组"].headcount == 2
+    assert not nodes["一组"].is_deletable
+    assert nodes["二组"].is_deletable
+    assert not nodes["在线部"].is_deletable
