@@ -8,3 +8,4 @@ from lms.accounts.models import (  # noqa: F401
     UserImport,
     UserRole,
 )
+from lms.records.models import ParticipationRecord  # noqa: F401

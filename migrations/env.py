@@ -20,6 +20,16 @@ config.set_main_option(
 )
 
 
+def render_item(type_, obj, autogen_context):
+    """Write the app's UtcDateTime as the plain column type it stores, so revisions
+    never import application code."""
+    from lms.database import UtcDateTime
+
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline() -> None:
     """Emit SQL to stdout instead of running it (``flask db upgrade --sql``)."""
     context.configure(
@@ -41,6 +51,7 @@ def run_migrations_online() -> None:
 
     configure_args = dict(migrate_extension.configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revision)
+    configure_args.setdefault("render_item", render_item)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
         with context.begin_transaction():
