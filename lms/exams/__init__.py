@@ -1,0 +1,1 @@
+"""Exams: the question bank, question types and their grading, attempts, certificates."""

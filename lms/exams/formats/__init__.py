@@ -1,0 +1,1 @@
+"""Question interchange formats (GIFT now; Moodle XML with the question-bank issue)."""
