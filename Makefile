@@ -9,9 +9,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev translations db demo lint lock i18n-update clean
+.PHONY: run test setup setup-dev translations db content demo lint lock i18n-update clean
 
-run: setup db demo
+run: setup db content demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup-dev translations
@@ -39,6 +39,9 @@ translations: $(VENV)/.runtime
 
 db: setup
 	$(FLASK) db upgrade
+
+content: db
+	$(FLASK) content sync
 
 demo: db
 	$(FLASK) demo load

@@ -15,6 +15,7 @@ from lms import config as settings
 from lms import models  # noqa: F401  (every model known before migrations compare metadata)
 from lms.accounts.cli import users_cli
 from lms.accounts.routes import bp as accounts_bp
+from lms.courses.cli import content_cli
 from lms.database import configure_sqlite
 from lms.demo import demo_cli
 from lms.extensions import babel, csrf, db, login_manager, migrate
@@ -78,6 +79,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(content_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -8,4 +8,5 @@ from lms.accounts.models import (  # noqa: F401
     UserImport,
     UserRole,
 )
+from lms.courses.models import Course, CourseCompletion, Lesson, LessonProgress  # noqa: F401
 from lms.records.models import ParticipationRecord  # noqa: F401

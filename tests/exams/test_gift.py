@@ -96,7 +96,8 @@ def test_escapes_comments_and_chinese_feedback() -> None:
     [
         ("::Q:: 只有一个选项 {=对}", "short answer"),
         ("::Q:: 没有正确答案 {~a ~b}", "100%"),
-        ("::Q:: 只有错误 {=a ~b ~c ~d ~e ~f ~g ~h ~i ~j ~k ~l ~m ~n", "description"),
+        ("::Q:: 括号没闭合 {=a ~b ~c", "not closed"),
+        ("::Q:: 没有答案，只是说明", "description"),
         ("::Q 标题没闭合 {T}", "'::'"),
     ],
 )

@@ -141,7 +141,9 @@ def _parse_block(line: int, raw: str) -> GiftQuestion:
         text_format, text = match.group(1), text[match.end() :]
 
     start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
+    if start >= 0 and end < start:
+        raise ValueError("the answers are not closed with '}'")
+    if start < 0:
         raise ValueError("question type 'description' is not supported in knowledge checks yet")
     before, answers, after = text[:start], text[start + 1 : end].strip(), text[end + 1 :]
     # As in Moodle: text after the braces makes a missing-word question.

@@ -1,0 +1,1 @@
+"""Courses: content authored as files, the lesson player, progress and knowledge checks."""

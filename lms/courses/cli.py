@@ -1,0 +1,45 @@
+"""`flask content sync`: load content/ through the same services the pages use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from lms.courses import services
+from lms.extensions import db
+
+content_cli = AppGroup("content", help="Load the course content from files.")
+
+
+@content_cli.command("sync")
+@click.option(
+    "--path",
+    "path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The content folder (default: content/ beside the app).",
+)
+def sync_command(path: Path | None) -> None:
+    """Load content/ idempotently; a malformed course is reported and left as it was."""
+    root = path or Path(current_app.root_path).parent / "content"
+    report = services.sync_content(root)
+    db.session.commit()
+    for label, slugs in (
+        (_("created"), report.created),
+        (_("updated"), report.updated),
+        (_("retired"), report.retired),
+    ):
+        for slug in slugs:
+            click.echo(f"{slug}: {label}")
+    if not report.changed:
+        click.echo(
+            _("Nothing changed (%(count)d courses up to date).", count=len(report.unchanged))
+        )
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    if report.problems:
+        raise SystemExit(1)
