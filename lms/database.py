@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -50,6 +51,33 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a lazily translated label.
+
+    Declared as ``AGENT = "agent", _l("Agent")``; ``member.label`` is the label in
+    the current language, ``member.lazy_label`` the lazy string for import-time use.
+    """
+
+    lazy_label: Any
+
+    def __new__(cls, value: str, label: Any = None) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.lazy_label = label if label is not None else value
+        return member
+
+    @property
+    def label(self) -> str:
+        return str(self.lazy_label)
+
+    @classmethod
+    def column_type(cls, length: int = 30) -> sa.Enum:
+        """The column type: stored as the values (not the names), as a plain string."""
+        return sa.Enum(
+            cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+        )
 
 
 def utcnow() -> datetime:

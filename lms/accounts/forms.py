@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.accounts.models import LEVEL_LABELS, ROLE_LABELS
+from lms.accounts.models import Level, Role
 
 
 def _optional_int(value: object) -> int | None:
@@ -77,12 +77,12 @@ class UserForm(FlaskForm):
     hire_date = DateField(_l("Hire date"), validators=[Optional()])
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(role.value, role.lazy_label) for role in Role],
     )
     level = SelectField(
         _l("Career level"),
         choices=[SelectChoice("", _l("None"))]
-        + [SelectChoice(level.value, label) for level, label in LEVEL_LABELS.items()],
+        + [SelectChoice(level.value, level.lazy_label) for level in Level],
         validators=[Optional()],
     )
     level_since = DateField(_l("At this level since"), validators=[Optional()])
@@ -125,7 +125,7 @@ class UserSearchForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[SelectChoice("", _l("All roles"))]
-        + [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        + [SelectChoice(role.value, role.lazy_label) for role in Role],
         validators=[Optional()],
     )
     status = SelectField(

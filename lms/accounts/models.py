@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,46 +9,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.database import UtcDateTime, utcnow
+from lms.database import LabelledEnum, UtcDateTime, utcnow
 from lms.extensions import db
 
 
-class Role(enum.StrEnum):
-    AGENT = "agent"
-    TRAINER = "trainer"
-    HR = "hr"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+class Role(LabelledEnum):
+    AGENT = "agent", _l("Agent")
+    TRAINER = "trainer", _l("Trainer")
+    HR = "hr", _l("HR")
+    ADMIN = "admin", _l("Administrator")
 
 
-ROLE_LABELS = {
-    Role.AGENT: _l("Agent"),
-    Role.TRAINER: _l("Trainer"),
-    Role.HR: _l("HR"),
-    Role.ADMIN: _l("Administrator"),
-}
-
-
-class Level(enum.StrEnum):
+class Level(LabelledEnum):
     """The career path an agent is on: 初级 / 中级 / 高级客户服务专员."""
 
-    JUNIOR = "junior"
-    MID = "mid"
-    SENIOR = "senior"
-
-    @property
-    def label(self) -> str:
-        return str(LEVEL_LABELS[self])
-
-
-LEVEL_LABELS = {
-    Level.JUNIOR: _l("Junior service agent"),
-    Level.MID: _l("Mid-level service agent"),
-    Level.SENIOR: _l("Senior service agent"),
-}
+    JUNIOR = "junior", _l("Junior service agent")
+    MID = "mid", _l("Mid-level service agent")
+    SENIOR = "senior", _l("Senior service agent")
 
 
 class Department(db.Model):
@@ -81,7 +57,7 @@ class UserRole(db.Model):
         sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        Role.column_type(20),
         primary_key=True,
     )
 
@@ -104,9 +80,7 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"), index=True)
     position: Mapped[str | None] = mapped_column(sa.String(100))
     hire_date: Mapped[date | None]
-    level: Mapped[Level | None] = mapped_column(
-        sa.Enum(Level, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    level: Mapped[Level | None] = mapped_column(Level.column_type(20))
     level_since: Mapped[date | None]
     is_active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))

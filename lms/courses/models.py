@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,31 +10,17 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.database import UtcDateTime, utcnow
+from lms.database import LabelledEnum, UtcDateTime, utcnow
 from lms.extensions import db
 
 
-class CourseCategory(enum.StrEnum):
-    SERVICE_STANDARDS = "service-standards"
-    PRODUCT_KNOWLEDGE = "product-knowledge"
-    COMMUNICATION = "communication"
-    COMPLAINT_HANDLING = "complaint-handling"
-    CONFIDENTIALITY = "confidentiality"
-    SERVICE_QUALITY = "service-quality"
-
-    @property
-    def label(self) -> str:
-        return str(CATEGORY_LABELS[self])
-
-
-CATEGORY_LABELS = {
-    CourseCategory.SERVICE_STANDARDS: _l("Service standards"),
-    CourseCategory.PRODUCT_KNOWLEDGE: _l("Product knowledge"),
-    CourseCategory.COMMUNICATION: _l("Communication"),
-    CourseCategory.COMPLAINT_HANDLING: _l("Complaint handling"),
-    CourseCategory.CONFIDENTIALITY: _l("Confidentiality"),
-    CourseCategory.SERVICE_QUALITY: _l("Service quality"),
-}
+class CourseCategory(LabelledEnum):
+    SERVICE_STANDARDS = "service-standards", _l("Service standards")
+    PRODUCT_KNOWLEDGE = "product-knowledge", _l("Product knowledge")
+    COMMUNICATION = "communication", _l("Communication")
+    COMPLAINT_HANDLING = "complaint-handling", _l("Complaint handling")
+    CONFIDENTIALITY = "confidentiality", _l("Confidentiality")
+    SERVICE_QUALITY = "service-quality", _l("Service quality")
 
 
 class Course(db.Model):
@@ -49,14 +34,7 @@ class Course(db.Model):
     title_en: Mapped[str | None] = mapped_column(sa.String(200))
     summary_zh: Mapped[str] = mapped_column(sa.Text)
     summary_en: Mapped[str | None] = mapped_column(sa.Text)
-    category: Mapped[CourseCategory] = mapped_column(
-        sa.Enum(
-            CourseCategory,
-            native_enum=False,
-            length=30,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    category: Mapped[CourseCategory] = mapped_column(CourseCategory.column_type(30))
     credit_hours: Mapped[Decimal] = mapped_column(sa.Numeric(4, 1))
     levels: Mapped[list[str]] = mapped_column(sa.JSON)
     pass_mark: Mapped[int]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -10,41 +9,22 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.database import UtcDateTime, utcnow
+from lms.database import LabelledEnum, UtcDateTime, utcnow
 from lms.extensions import db
 
 
-class ParticipationKind(enum.StrEnum):
-    COURSE = "course"
-    EXAM = "exam"
-    REFRESHER = "refresher"
-    CLASSROOM = "classroom"
-    EXTERNAL = "external"
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
+class ParticipationKind(LabelledEnum):
+    COURSE = "course", _l("Online course")
+    EXAM = "exam", _l("Exam")
+    REFRESHER = "refresher", _l("Monthly refresher")
+    CLASSROOM = "classroom", _l("Classroom session")
+    EXTERNAL = "external", _l("External training")
 
 
-KIND_LABELS = {
-    ParticipationKind.COURSE: _l("Online course"),
-    ParticipationKind.EXAM: _l("Exam"),
-    ParticipationKind.REFRESHER: _l("Monthly refresher"),
-    ParticipationKind.CLASSROOM: _l("Classroom session"),
-    ParticipationKind.EXTERNAL: _l("External training"),
-}
-
-
-class TrainingMethod(enum.StrEnum):
-    ONLINE = "online"
-    INTERNAL = "internal"
-    EXTERNAL = "external"
-
-
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(
-        cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-    )
+class TrainingMethod(LabelledEnum):
+    ONLINE = "online", _l("Online")
+    INTERNAL = "internal", _l("Internal")
+    EXTERNAL = "external", _l("External")
 
 
 class ParticipationRecord(db.Model):
@@ -58,11 +38,11 @@ class ParticipationRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
-    kind: Mapped[ParticipationKind] = mapped_column(_enum(ParticipationKind))
+    kind: Mapped[ParticipationKind] = mapped_column(ParticipationKind.column_type(20))
     source_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     category: Mapped[str | None] = mapped_column(sa.String(50))
-    method: Mapped[TrainingMethod] = mapped_column(_enum(TrainingMethod))
+    method: Mapped[TrainingMethod] = mapped_column(TrainingMethod.column_type(20))
     occurred_on: Mapped[date]
     # Time spent; 学时 are computed from it by HR's settings unless the source
     # declares its 学时 outright (a course's hours in course.yaml).
