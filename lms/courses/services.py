@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 from lms.courses.content import ContentProblems, CourseSpec, read_course
-from lms.courses.models import Course, Lesson
+from lms.courses.models import Course, CourseCompletion, Lesson, LessonProgress
+from lms.database import utcnow
+from lms.exams import services as exams
 from lms.extensions import db
+from lms.records import services as records
 
 
 @dataclass
@@ -97,3 +105,190 @@ def get_course_by_slug(slug: str) -> Course | None:
 
 def active_lessons(course: Course) -> list[Lesson]:
     return [lesson for lesson in course.lessons if not lesson.is_retired]
+
+
+# --- learning ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonView:
+    """A lesson in the learner's language (Chinese where no English version exists)."""
+
+    lesson: Lesson
+    title: str
+    body: str
+    check: list[dict]
+    language: str  # the language actually shown: "zh" or "en"
+
+
+def in_language(lesson: Lesson, locale: str) -> LessonView:
+    if locale == "en" and lesson.body_en and lesson.check_en is not None:
+        return LessonView(
+            lesson, lesson.title_en or lesson.title_zh, lesson.body_en, lesson.check_en, "en"
+        )
+    return LessonView(lesson, lesson.title_zh, lesson.body_zh, lesson.check_zh, "zh")
+
+
+def course_title(course: Course, locale: str) -> str:
+    return (course.title_en if locale == "en" and course.title_en else None) or course.title_zh
+
+
+def course_summary(course: Course, locale: str) -> str:
+    return (
+        course.summary_en if locale == "en" and course.summary_en else None
+    ) or course.summary_zh
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of ``moment`` where the centre is (LMS_TIMEZONE)."""
+    return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).date()
+
+
+def _progress(user_id: int, lesson: Lesson, now: datetime) -> LessonProgress:
+    progress = db.session.scalar(
+        sa.select(LessonProgress).where(
+            LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson.id
+        )
+    )
+    if progress is None:
+        progress = LessonProgress(
+            user_id=user_id,
+            lesson_id=lesson.id,
+            first_opened_at=now,
+            last_opened_at=now,
+            check_tries=0,
+        )
+        db.session.add(progress)
+    return progress
+
+
+def open_lesson(user_id: int, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    """Note that the learner opened ``lesson``, so "resume" brings them back here."""
+    now = now or utcnow()
+    progress = _progress(user_id, lesson, now)
+    progress.last_opened_at = now
+    db.session.flush()
+    return progress
+
+
+def mark_done(user_id: int, lesson: Lesson, now: datetime | None = None) -> CourseCompletion | None:
+    """The learner has read ``lesson``; returns the course completion if this finished it."""
+    now = now or utcnow()
+    progress = _progress(user_id, lesson, now)
+    progress.done_at = progress.done_at or now
+    db.session.flush()
+    return complete_if_finished(user_id, lesson.course, now)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    fraction: float
+    feedback: list[str]
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    questions: list[QuestionResult]
+    percent: int
+    passed: bool
+    pass_mark: int
+    completion: CourseCompletion | None
+
+
+def parse_check_responses(
+    questions: Sequence[Mapping[str, Any]], form: Mapping[str, Sequence[str]]
+) -> dict[int, Any]:
+    """Responses from submitted fields ``q0``, ``q1``, … in the shape each question type grades.
+
+    Anything malformed is simply no answer: it scores 0 and is shown as such.
+    """
+    responses: dict[int, Any] = {}
+    for index, question in enumerate(questions):
+        values = list(form.get(f"q{index}", []))
+        if question["type"] == "multiple_choice":
+            responses[index] = [int(v) for v in values if v.isdigit()]
+        elif question["type"] == "true_false":
+            responses[index] = {"true": True, "false": False}.get(values[0] if values else "")
+        elif values and values[0].isdigit():
+            responses[index] = int(values[0])
+    return responses
+
+
+def submit_check(
+    user_id: int,
+    lesson: Lesson,
+    language: str,
+    responses: Mapping[int, Any],
+    now: datetime | None = None,
+) -> CheckResult:
+    """Grade a knowledge check at once; the learner may retry as often as they like.
+
+    The check is graded in the language it was shown in. Passing it (the
+    course's pass mark) counts towards completing the course.
+    """
+    now = now or utcnow()
+    questions = lesson.check_en if language == "en" and lesson.check_en else lesson.check_zh
+    results = []
+    for index, question in enumerate(questions):
+        score = exams.grade(question["type"], question["payload"], responses.get(index))
+        results.append(QuestionResult(score.fraction, score.feedback, score.is_correct))
+    percent = round(100 * sum(r.fraction for r in results) / len(results)) if results else 100
+    pass_mark = lesson.course.pass_mark
+    progress = _progress(user_id, lesson, now)
+    progress.check_tries += 1
+    progress.best_check_percent = max(progress.best_check_percent or 0, percent)
+    passed = percent >= pass_mark
+    if passed and progress.check_passed_at is None:
+        progress.check_passed_at = now
+    db.session.flush()
+    completion = complete_if_finished(user_id, lesson.course, now) if passed else None
+    return CheckResult(results, percent, passed, pass_mark, completion)
+
+
+def complete_if_finished(
+    user_id: int, course: Course, now: datetime | None = None
+) -> CourseCompletion | None:
+    """Complete the course once every lesson is done and every check passed.
+
+    Written once, with one ledger row carrying the course's 学时.
+    """
+    now = now or utcnow()
+    lessons = active_lessons(course)
+    done = {
+        p.lesson_id: p
+        for p in db.session.scalars(
+            sa.select(LessonProgress).where(
+                LessonProgress.user_id == user_id,
+                LessonProgress.lesson_id.in_([lesson.id for lesson in lessons]),
+            )
+        )
+    }
+    finished = lessons and all(
+        lesson.id in done
+        and done[lesson.id].done_at is not None
+        and (done[lesson.id].check_passed_at is not None or not lesson.check_zh)
+        for lesson in lessons
+    )
+    if not finished:
+        return None
+    completion = db.session.scalar(
+        sa.select(CourseCompletion).where(
+            CourseCompletion.user_id == user_id, CourseCompletion.course_id == course.id
+        )
+    )
+    if completion is None:
+        completion = CourseCompletion(user_id=user_id, course_id=course.id, completed_at=now)
+        db.session.add(completion)
+        db.session.flush()
+    records.record_participation(
+        user_id=user_id,
+        kind=records.ParticipationKind.COURSE,
+        source_key=f"course:{course.id}:user:{user_id}",
+        title=course.title_zh,
+        occurred_on=local_date(completion.completed_at),
+        category=course.category.value,
+        credit_hours=course.credit_hours,
+        result="completed",
+    )
+    return completion
