@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -292,3 +293,177 @@ def complete_if_finished(
         result="completed",
     )
     return completion
+
+
+# --- what learners see ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    lesson: Lesson
+    title: str
+    is_done: bool
+    is_check_passed: bool
+
+    @property
+    def is_finished(self) -> bool:
+        return self.is_done and (self.is_check_passed or not self.lesson.check_zh)
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    course: Course
+    title: str
+    summary: str
+    lessons: list[LessonStatus]
+    percent: int
+    resume: Lesson | None  # where "continue" takes the learner
+    is_started: bool
+    completed_at: datetime | None
+
+
+def course_outline(user_id: int, course: Course, locale: str) -> CourseOutline:
+    """The course as one learner stands with it: each lesson's state, progress, where to resume."""
+    lessons = active_lessons(course)
+    progress = {
+        p.lesson_id: p
+        for p in db.session.scalars(
+            sa.select(LessonProgress).where(
+                LessonProgress.user_id == user_id,
+                LessonProgress.lesson_id.in_([lesson.id for lesson in lessons]),
+            )
+        )
+    }
+    statuses = []
+    steps = done_steps = 0
+    for lesson in lessons:
+        row = progress.get(lesson.id)
+        status = LessonStatus(
+            lesson,
+            in_language(lesson, locale).title,
+            is_done=bool(row and row.done_at),
+            is_check_passed=bool(row and row.check_passed_at),
+        )
+        statuses.append(status)
+        steps += 2 if lesson.check_zh else 1
+        done_steps += int(status.is_done) + (int(status.is_check_passed) if lesson.check_zh else 0)
+    opened = list(progress.values())
+    last = max(opened, key=lambda p: p.last_opened_at, default=None)
+    unfinished = next((s.lesson for s in statuses if not s.is_finished), None)
+    if last is not None:
+        last_status = next(s for s in statuses if s.lesson.id == last.lesson_id)
+        resume = last_status.lesson if not last_status.is_finished else unfinished
+    else:
+        resume = lessons[0] if lessons else None
+    completion = db.session.scalar(
+        sa.select(CourseCompletion).where(
+            CourseCompletion.user_id == user_id, CourseCompletion.course_id == course.id
+        )
+    )
+    return CourseOutline(
+        course=course,
+        title=course_title(course, locale),
+        summary=course_summary(course, locale),
+        lessons=statuses,
+        percent=round(100 * done_steps / steps) if steps else 0,
+        resume=resume or (lessons[0] if lessons else None),
+        is_started=bool(progress),
+        completed_at=completion.completed_at if completion else None,
+    )
+
+
+@dataclass(frozen=True)
+class LessonHit:
+    course: Course
+    lesson: Lesson
+    title: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    courses: list[Course]
+    lesson_hits: list[LessonHit]
+
+
+def catalogue(
+    query: str = "", category: str | None = None, level: str | None = None, locale: str = "zh_Hans"
+) -> Catalogue:
+    """Courses open to learners, filtered; a query also finds lessons, in either language.
+
+    Chinese has no spaces between words, so matching is by substring: 投诉
+    finds every course and lesson that mentions it.
+    """
+    stmt = sa.select(Course).where(Course.is_retired.is_(False)).order_by(Course.id)
+    if category:
+        stmt = stmt.where(Course.category == category)
+    courses = list(db.session.scalars(stmt))
+    if level:
+        courses = [c for c in courses if level in c.levels]
+    text = query.strip()
+    hits: list[LessonHit] = []
+    if text:
+        matching_lessons = list(
+            db.session.scalars(
+                sa.select(Lesson)
+                .where(
+                    Lesson.is_retired.is_(False),
+                    Lesson.course_id.in_([c.id for c in courses]),
+                    sa.or_(
+                        *[
+                            column.contains(text, autoescape=True)
+                            for column in (
+                                Lesson.title_zh,
+                                Lesson.title_en,
+                                Lesson.body_zh,
+                                Lesson.body_en,
+                            )
+                        ]
+                    ),
+                )
+                .order_by(Lesson.course_id, Lesson.position)
+            )
+        )
+        by_id = {c.id: c for c in courses}
+        hits = [
+            LessonHit(by_id[lesson.course_id], lesson, in_language(lesson, locale).title)
+            for lesson in matching_lessons
+        ]
+        folded = text.casefold()
+        hit_courses = {hit.course.id for hit in hits}
+        courses = [
+            c
+            for c in courses
+            if c.id in hit_courses
+            or any(
+                folded in (v or "").casefold()
+                for v in (c.title_zh, c.title_en, c.summary_zh, c.summary_en)
+            )
+        ]
+    return Catalogue(courses, hits)
+
+
+@dataclass(frozen=True)
+class MyLearning:
+    in_progress: list[CourseOutline]
+    not_started: list[CourseOutline]
+    completed: list[CourseOutline]
+    hours_earned: Decimal
+
+
+def my_learning(user_id: int, level: str | None, locale: str) -> MyLearning:
+    """The learner's courses: those for their level not yet started, in progress, completed."""
+    outlines = [
+        course_outline(user_id, course, locale)
+        for course in db.session.scalars(
+            sa.select(Course).where(Course.is_retired.is_(False)).order_by(Course.id)
+        )
+    ]
+    completed = [o for o in outlines if o.completed_at]
+    in_progress = [o for o in outlines if o.is_started and not o.completed_at]
+    not_started = [
+        o
+        for o in outlines
+        if not o.is_started and not o.completed_at and (level is None or level in o.course.levels)
+    ]
+    hours = sum((o.course.credit_hours for o in completed), Decimal(0))
+    return MyLearning(in_progress, not_started, completed, hours)

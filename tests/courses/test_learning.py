@@ -82,3 +82,44 @@ def test_lessons_fall_back_to_chinese(course) -> None:
     assert services.in_language(first, "en").title == "What a complaint is"
     assert services.in_language(second, "en").language == "zh"
     assert services.course_title(course, "en") == "Complaint handling"
+
+
+def test_outline_tracks_progress_and_where_to_resume(course, create_user) -> None:
+    learner = create_user()
+    first, second = services.active_lessons(course)
+    outline = services.course_outline(learner.id, course, "zh_Hans")
+    assert (outline.percent, outline.resume, outline.is_started) == (0, first, False)
+    services.open_lesson(learner.id, first, now=NOON)
+    services.mark_done(learner.id, first, now=NOON)
+    outline = services.course_outline(learner.id, course, "zh_Hans")
+    assert outline.percent == 25
+    assert outline.resume == first  # its check is not passed yet
+    services.submit_check(learner.id, first, "zh", RIGHT, now=NOON)
+    services.open_lesson(learner.id, second, now=LATE)
+    outline = services.course_outline(learner.id, course, "en")
+    assert outline.percent == 50
+    assert outline.resume == second
+    assert outline.title == "Complaint handling"
+
+
+def test_catalogue_search_finds_chinese_words_in_lessons(course) -> None:
+    found = services.catalogue("投诉")
+    assert [c.slug for c in found.courses] == ["complaint-handling"]
+    assert {hit.lesson.slug for hit in found.lesson_hits} == {"what-a-complaint-is", "the-process"}
+    assert services.catalogue("退货").courses == []
+    assert [c.slug for c in services.catalogue("complaint").courses] == ["complaint-handling"]
+    assert services.catalogue(category="confidentiality").courses == []
+    assert services.catalogue(level="senior").courses == [course]
+
+
+def test_my_learning_sorts_courses_and_counts_hours(course, create_user) -> None:
+    learner = create_user()
+    mine = services.my_learning(learner.id, "junior", "zh_Hans")
+    assert [o.course for o in mine.not_started] == [course]
+    for lesson in services.active_lessons(course):
+        services.mark_done(learner.id, lesson, now=NOON)
+        services.submit_check(learner.id, lesson, "zh", RIGHT, now=NOON)
+    mine = services.my_learning(learner.id, "junior", "zh_Hans")
+    assert [o.course for o in mine.completed] == [course]
+    assert mine.hours_earned == Decimal("2.5")
+    assert mine.completed[0].percent == 100
