@@ -16,6 +16,7 @@ from lms import models  # noqa: F401  (every model known before migrations compa
 from lms.accounts.cli import users_cli
 from lms.accounts.routes import bp as accounts_bp
 from lms.courses.cli import content_cli
+from lms.courses.routes import bp as courses_bp
 from lms.database import configure_sqlite
 from lms.demo import demo_cli
 from lms.extensions import babel, csrf, db, login_manager, migrate
@@ -64,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(shell_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(courses_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

@@ -112,10 +112,6 @@ class UserImportForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: its CSRF token guards a one-button POST (deactivate, reset, log out)."""
-
-
 class UserSearchForm(FlaskForm):
     class Meta:
         csrf = False

@@ -33,7 +33,6 @@ from lms.accounts.errors import (
 )
 from lms.accounts.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     DepartmentForm,
     LoginForm,
     UserForm,
@@ -42,6 +41,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.models import Level, Role, User
 from lms.extensions import db, login_manager
+from lms.forms import ConfirmForm
 from lms.i18n import SESSION_KEY as LOCALE_KEY
 from lms.navigation import NavEntry, register
 from lms.web import download, put_errors_on_form, safe_next_url
