@@ -194,9 +194,10 @@ def change_password() -> ResponseReturnValue:
 
 
 def _department_choices(blank_label: str) -> list[SelectChoice]:
-    paths = services.department_paths()
-    ordered = [node.department for node in services.department_tree()]
-    return [SelectChoice("", blank_label)] + [SelectChoice(str(d.id), paths[d.id]) for d in ordered]
+    return [SelectChoice("", blank_label)] + [
+        SelectChoice(str(department_id), path)
+        for department_id, path in services.department_choices()
+    ]
 
 
 def _user_or_404(user_id: int) -> User:

@@ -634,3 +634,45 @@ def profile_of(user: User) -> Profile:
         level_since=user.level_since,
         hire_date=user.hire_date,
     )
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """What other areas show about a person in lists and exports."""
+
+    id: int
+    employee_no: str
+    name: str
+    department: str | None
+    name_pinyin: str
+
+
+def people_summaries(
+    user_ids: Iterable[int], department_id: int | None = None
+) -> list[PersonSummary]:
+    """The given people (optionally only those in a department and its sub-departments),
+    sorted by pinyin."""
+    ids = list(set(user_ids))
+    if not ids:
+        return []
+    stmt = sa.select(User).where(User.id.in_(ids))
+    if department_id is not None:
+        stmt = stmt.where(User.department_id.in_(department_and_descendants(department_id)))
+    paths = department_paths()
+    people = db.session.scalars(stmt.order_by(User.name_pinyin, User.employee_no_key))
+    return [
+        PersonSummary(
+            p.id,
+            p.employee_no,
+            p.name,
+            paths.get(p.department_id) if p.department_id else None,
+            p.name_pinyin,
+        )
+        for p in people
+    ]
+
+
+def department_choices() -> list[tuple[int, str]]:
+    """(id, path) of every department in tree order, for filters in any area."""
+    paths = department_paths()
+    return [(node.department.id, paths[node.department.id]) for node in department_tree()]

@@ -15,7 +15,7 @@ from lms.accounts import services
 from lms.accounts.errors import ImportRejected
 from lms.accounts.models import Level, Role, User, UserImport
 from lms.extensions import db
-from lms.tabular import read_table, write_xlsx
+from lms.tabular import read_table, write_csv, write_xlsx
 
 COLUMNS: dict[str, list[str]] = {
     "employee_no": ["工号", "员工编号", "employee no", "employee number"],
@@ -282,7 +282,7 @@ def import_users(
 
 def template_csv() -> bytes:
     """The import template as CSV, UTF-8 with a BOM so Excel opens the Chinese headers correctly."""
-    return ("\ufeff" + ",".join(TEMPLATE_HEADERS) + "\r\n").encode()
+    return write_csv(TEMPLATE_HEADERS, [])
 
 
 def template_xlsx() -> bytes:

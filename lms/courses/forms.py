@@ -26,3 +26,10 @@ class CatalogueFilterForm(FlaskForm):
         choices=[SelectChoice("", _l("All levels"))]
         + [SelectChoice(value, label) for value, label in LEVEL_CHOICES],
     )
+
+
+class LearnerFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    department = SelectField(_l("Department"), coerce=lambda v: int(v) if v else None)

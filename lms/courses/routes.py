@@ -8,14 +8,19 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
+from lms.access import roles_required
+from lms.accounts import services as accounts
 from lms.courses import services
-from lms.courses.forms import CatalogueFilterForm
+from lms.courses.forms import CatalogueFilterForm, LearnerFilterForm
 from lms.courses.models import Course, Lesson
 from lms.courses.rendering import render_lesson
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.navigation import NavEntry, register
+from lms.tabular import write_csv, write_xlsx
+from lms.web import download
 
 bp = Blueprint("courses", __name__, template_folder="templates")
 
@@ -80,10 +85,20 @@ def catalogue() -> ResponseReturnValue:
 @login_required
 def course(slug: str) -> ResponseReturnValue:
     outline = services.course_outline(current_user.id, _course_or_404(slug), _locale())
-    return render_template("courses/course.html", outline=outline)
+    return render_template(
+        "courses/course.html",
+        outline=outline,
+        can_see_learners=current_user.has_any_role("trainer", "hr"),
+    )
 
 
-def _render_lesson_page(course: Course, lesson: Lesson, result=None, responses=None):
+def _render_lesson_page(
+    course: Course,
+    lesson: Lesson,
+    result: services.CheckResult | None = None,
+    responses: dict[int, object] | None = None,
+    is_preview: bool = False,
+) -> str:
     view = services.in_language(lesson, _locale())
     outline = services.course_outline(current_user.id, course, _locale())
     lessons = [s.lesson for s in outline.lessons]
@@ -101,6 +116,7 @@ def _render_lesson_page(course: Course, lesson: Lesson, result=None, responses=N
         result=result,
         responses=responses or {},
         action_form=ConfirmForm(),
+        is_preview=is_preview,
     )
 
 
@@ -149,3 +165,48 @@ def my_learning() -> ResponseReturnValue:
     level = current_user.level.value if current_user.level else None
     mine = services.my_learning(current_user.id, level, _locale())
     return render_template("courses/my_learning.html", mine=mine)
+
+
+@bp.route("/courses/<slug>/learners")
+@roles_required("trainer", "hr")
+def learners(slug: str) -> ResponseReturnValue:
+    course = _course_or_404(slug)
+    form = LearnerFilterForm(request.args)
+    form.department.choices = [SelectChoice("", _("All departments"))] + [
+        SelectChoice(str(i), path) for i, path in accounts.department_choices()
+    ]
+    form.validate()
+    department_id = form.department.data if not form.department.errors else None
+    rows = services.learner_progress(course, department_id)
+    return render_template(
+        "courses/learners.html",
+        course=course,
+        title=services.course_title(course, _locale()),
+        form=form,
+        rows=rows,
+        lessons=services.active_lessons(course),
+    )
+
+
+@bp.route("/courses/<slug>/learners.<any(csv, xlsx):kind>")
+@roles_required("trainer", "hr")
+def export_learners(slug: str, kind: str) -> ResponseReturnValue:
+    course = _course_or_404(slug)
+    department = request.args.get("department", type=int)
+    headers, values = services.learner_progress_table(services.learner_progress(course, department))
+    name = f"{course.slug}-learners.{kind}"
+    if kind == "csv":
+        return download(write_csv(headers, values), name, "text/csv")
+    return download(
+        write_xlsx(headers, values, text_columns=[0]),
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.route("/courses/<slug>/lessons/<lesson_slug>/preview")
+@roles_required("trainer", "hr")
+def preview(slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """The lesson exactly as a learner sees it, without recording any progress."""
+    course = _course_or_404(slug)
+    return _render_lesson_page(course, _lesson_or_404(course, lesson_slug), is_preview=True)

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
+from lms.accounts import services as accounts
 from lms.courses.content import ContentProblems, CourseSpec, read_course
 from lms.courses.models import Course, CourseCompletion, Lesson, LessonProgress
 from lms.database import utcnow
@@ -467,3 +469,92 @@ def my_learning(user_id: int, level: str | None, locale: str) -> MyLearning:
     ]
     hours = sum((o.course.credit_hours for o in completed), Decimal(0))
     return MyLearning(in_progress, not_started, completed, hours)
+
+
+# --- for trainers -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    employee_no: str
+    name: str
+    department: str | None
+    started_at: datetime
+    lessons_finished: int
+    lessons_total: int
+    percent: int
+    completed_at: datetime | None
+
+
+def learner_progress(course: Course, department_id: int | None = None) -> list[LearnerRow]:
+    """Everyone who started ``course``: how far they are and when they completed it."""
+    lessons = active_lessons(course)
+    lesson_ids = [lesson.id for lesson in lessons]
+    with_check = {lesson.id for lesson in lessons if lesson.check_zh}
+    by_user: dict[int, list[LessonProgress]] = {}
+    for row in db.session.scalars(
+        sa.select(LessonProgress).where(LessonProgress.lesson_id.in_(lesson_ids))
+    ):
+        by_user.setdefault(row.user_id, []).append(row)
+    completions = {
+        c.user_id: c.completed_at
+        for c in db.session.scalars(
+            sa.select(CourseCompletion).where(CourseCompletion.course_id == course.id)
+        )
+    }
+    steps = len(lessons) + len(with_check)
+    rows = []
+    for person in accounts.people_summaries(by_user, department_id):
+        progress = by_user[person.id]
+        finished = sum(
+            1
+            for p in progress
+            if p.done_at and (p.check_passed_at or p.lesson_id not in with_check)
+        )
+        done_steps = sum(
+            int(p.done_at is not None) + int(p.check_passed_at is not None) for p in progress
+        )
+        rows.append(
+            LearnerRow(
+                person.employee_no,
+                person.name,
+                person.department,
+                min(p.first_opened_at for p in progress),
+                finished,
+                len(lessons),
+                round(100 * done_steps / steps) if steps else 0,
+                completions.get(person.id),
+            )
+        )
+    return rows
+
+
+def learner_progress_table(rows: Sequence[LearnerRow]) -> tuple[list[str], list[list[Any]]]:
+    """Headers and values of the progress table, as exported to CSV and Excel."""
+    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
+
+    def local(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    headers = [
+        _("Employee no."),
+        _("Full name"),
+        _("Department"),
+        _("Started"),
+        _("Lessons finished"),
+        _("Progress (%)"),
+        _("Completed"),
+    ]
+    values = [
+        [
+            r.employee_no,
+            r.name,
+            r.department or "",
+            local(r.started_at),
+            f"{r.lessons_finished}/{r.lessons_total}",
+            r.percent,
+            local(r.completed_at),
+        ]
+        for r in rows
+    ]
+    return headers, values

@@ -72,3 +72,40 @@ def test_finishing_every_lesson_completes_the_course(client, signed_in, synced) 
     assert str(record.credit_hours) == "2.5"
     mine = client.get("/my/learning").text
     assert "2.5" in mine
+
+
+def test_trainers_see_who_started_and_export_it(
+    client, signed_in, create_user, create_department, synced
+) -> None:
+    team = create_department("客服中心/投诉处理组")
+    other = create_department("客服中心/在线一组")
+    learner = create_user(name="郭佳怡", employee_no="00213", department=team)
+    elsewhere = create_user(name="王芳", department=other)
+    first = services.active_lessons(synced)[0]
+    services.mark_done(learner.id, first)
+    services.open_lesson(elsewhere.id, first)
+    signed_in("trainer")
+    page = client.get("/courses/complaint-handling/learners").text
+    assert "郭佳怡" in page and "王芳" in page
+    filtered = client.get(f"/courses/complaint-handling/learners?department={team.id}").text
+    assert "郭佳怡" in filtered and "王芳" not in filtered
+    csv = client.get(f"/courses/complaint-handling/learners.csv?department={team.id}")
+    text = csv.data.decode("utf-8-sig")
+    assert "00213" in text and "郭佳怡" in text and "1/2" not in text  # done but check not passed
+    assert "0/2" in text
+    xlsx = client.get("/courses/complaint-handling/learners.xlsx")
+    assert xlsx.data.startswith(b"PK")
+
+
+def test_agents_cannot_see_the_learner_table(client, signed_in, synced) -> None:
+    signed_in("agent")
+    assert client.get("/courses/complaint-handling/learners").status_code == 403
+    assert client.get("/courses/complaint-handling/learners.csv").status_code == 403
+    assert client.get(LESSON_URL + "/preview").status_code == 403
+
+
+def test_preview_records_nothing(client, signed_in, synced) -> None:
+    trainer = signed_in("trainer")
+    page = client.get(LESSON_URL + "/preview").text
+    assert 'data-testid="preview-banner"' in page
+    assert services.course_outline(trainer.id, synced, "zh_Hans").is_started is False
