@@ -22,6 +22,7 @@ from lms.demo import demo_cli
 from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
 from lms.navigation import links_for
+from lms.records.routes import bp as records_bp
 from lms.shell.forms import LanguageForm
 from lms.shell.routes import bp as shell_bp
 from lms.translate import translate_cli
@@ -66,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(shell_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(records_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from lms.extensions import db
 from lms.records.models import ParticipationKind, ParticipationRecord, TrainingMethod
 
-__all__ = ["ParticipationKind", "TrainingMethod", "record_participation", "records_of"]
+__all__ = [
+    "ParticipationKind",
+    "TrainingMethod",
+    "hours_of",
+    "record_participation",
+    "records_of",
+    "training_record",
+]
 
 
 def record_participation(
@@ -83,3 +92,47 @@ def records_of(user_id: int) -> list[ParticipationRecord]:
             .order_by(ParticipationRecord.occurred_on.desc(), ParticipationRecord.id.desc())
         )
     )
+
+
+# Until HR can change them (training-records issue), the usual 培训台账 rules:
+# 45 minutes make one 学时, rounded down to half a 学时, under 20 minutes count nothing.
+MINUTES_PER_HOUR = 45
+MINIMUM_MINUTES = 20
+
+
+def hours_of(record: ParticipationRecord) -> Decimal:
+    """The 学时 a record counts for: as declared by its source, else from its minutes."""
+    if record.credit_hours is not None:
+        return Decimal(record.credit_hours)
+    if not record.minutes or record.minutes < MINIMUM_MINUTES:
+        return Decimal(0)
+    halves = (2 * record.minutes) // MINUTES_PER_HOUR
+    return Decimal(halves) / 2
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    record: ParticipationRecord
+    hours: Decimal
+    result_label: str
+
+
+def result_label(result: str | None) -> str:
+    """A stored result code in words; free text (a score) is shown as it is."""
+    labels = {"completed": _("Completed"), "passed": _("Passed"), "failed": _("Not passed")}
+    return labels.get(result or "", result or "")
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    lines: list[RecordLine]
+    total_hours: Decimal
+
+
+def training_record(user_id: int) -> TrainingRecord:
+    """One person's ledger with the 学时 of each line and in total."""
+    lines = [
+        RecordLine(record, hours_of(record), result_label(record.result))
+        for record in records_of(user_id)
+    ]
+    return TrainingRecord(lines, sum((line.hours for line in lines), Decimal(0)))
