@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from lms.courses.models import CourseCategory
-from lms.exams.formats.gift import GiftError, parse_gift
+from lms.exams import services as exams
 
 COURSE_KEYS = {"title", "summary", "category", "hours", "levels", "pass_mark", "lessons"}
 LESSON_KEYS = {"title", "minutes"}
@@ -138,16 +138,15 @@ def read_lesson_file(path: Path, shown_as: str) -> LessonFile:
         fence = fences[0]
         first_line = body_start_line + body[: fence.start(1)].count("\n")
         try:
-            questions = parse_gift(fence.group(1), shown_as, first_line=first_line)
-        except GiftError as error:
+            check = exams.read_knowledge_check(fence.group(1), shown_as, first_line=first_line)
+        except exams.FormatError as error:
             problems.extend(error.problems)
         else:
-            if not 3 <= len(questions) <= 5:
+            if not 3 <= len(check) <= 5:
                 problems.append(
                     f"{shown_as}:{first_line}: a knowledge check has 3 to 5 questions "
-                    f"(found {len(questions)})"
+                    f"(found {len(check)})"
                 )
-            check = [asdict(q) for q in questions]
         body = (body[: fence.start()] + body[fence.end() :]).rstrip() + "\n"
     if problems:
         raise ContentProblems(problems)

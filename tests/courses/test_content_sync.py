@@ -107,7 +107,7 @@ def test_broken_front_matter_is_reported_by_line_and_the_course_is_left_alone(
         (
             "lessons/02-the-process.md",
             "---\ntitle: 流程\nminutes: 10\n---\n正文\n```gift\n::Q:: 问题 {=a ~b\n```\n",
-            "lessons/02-the-process.md:7: the answers are not closed",
+            "lessons/02-the-process.md:7: the answers are not enclosed in a matching",
         ),
         (
             "lessons/02-the-process.md",

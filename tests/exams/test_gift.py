@@ -1,109 +1,117 @@
-"""The GIFT reader against Moodle's own sample files and what Moodle makes of them."""
+"""The GIFT reader against Moodle's own sample files, its grammar, and writing GIFT back."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from lms.exams.formats.gift import GiftError, parse_gift
-
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "moodle"
-QTYPES = {"multichoice": None, "truefalse": "true_false"}
-
-
-def moodle_expected(name: str) -> dict:
-    return json.loads((FIXTURES / "expected.json").read_text())[name]
+from lms.exams.formats import FormatError
+from lms.exams.formats.gift import read_gift, write_gift
+from tests.exams.moodle import FIXTURES, assert_matches_moodle, essence, expected, fixture_names
 
 
-def supported_blocks(name: str) -> tuple[str, list[dict]]:
-    """The file with unsupported question types commented out, and Moodle's rows for the rest."""
-    text = (FIXTURES / name).read_text()
-    expected = moodle_expected(name)["questions"]
-    keep = [q for q in expected if q["qtype"] in QTYPES]
-    lines = text.splitlines()
-    starts = sorted(q["line"] for q in expected)
-    for question in expected:
-        if question["qtype"] in QTYPES:
-            continue
-        first = question["line"] - 1
-        following = [s for s in starts if s > question["line"]]
-        last = (following[0] - 1) if following else len(lines)
-        for index in range(first, last):
-            if lines[index].strip() and not lines[index].strip().startswith("//"):
-                lines[index] = "// (left to the question-bank issue)"
-    return "\n".join(lines), keep
+@pytest.mark.parametrize("name", fixture_names("gift"))
+def test_moodle_sample_files_read_as_moodle_reads_them(name: str) -> None:
+    theirs = expected(name)
+    parsed = read_gift((FIXTURES / name).read_text(encoding="utf-8"), name)
+    assert len(parsed.questions) == theirs["question_count"]
+    assert [c.path for c in parsed.categories] == [tuple(c["names"]) for c in theirs["categories"]]
+    for ours, row in zip(parsed.questions, theirs["questions"], strict=True):
+        assert_matches_moodle(ours, row)
 
 
-def test_choice_and_true_false_questions_match_moodle() -> None:
-    text, expected = supported_blocks("gift/questions.gift.txt")
-    parsed = parse_gift(text, "questions.gift.txt")
-    assert [q.line for q in parsed] == [q["line"] for q in expected]
-    for ours, theirs in zip(parsed, expected, strict=True):
-        assert ours.name == theirs["name"]
-        assert ours.text == theirs["questiontext"]
-        assert ours.text_format == theirs["questiontextformat"]
-        assert ours.general_feedback == theirs["generalfeedback"]
-        if theirs["qtype"] == "multichoice":
-            assert ours.type == ("single_choice" if theirs["single"] else "multiple_choice")
-            assert [
-                (c["text"], round(c["fraction"], 7), c["feedback"]) for c in ours.payload["choices"]
-            ] == [(a["text"], a["fraction"], a["feedback"]) for a in theirs["answers"]]
-        else:
-            assert ours.type == "true_false"
-            assert ours.payload["answer"] is theirs["correctanswer"]
-            # Moodle's feedbacktrue is shown when the learner picks "true".
-            picked_true = "feedback_right" if theirs["correctanswer"] else "feedback_wrong"
-            picked_false = "feedback_wrong" if theirs["correctanswer"] else "feedback_right"
-            assert ours.payload[picked_true] == theirs["feedbacktrue"]
-            assert ours.payload[picked_false] == theirs["feedbackfalse"]
-
-
-def test_other_types_are_reported_by_line_not_dropped() -> None:
-    text = (FIXTURES / "gift" / "questions.gift.txt").read_text()
-    with pytest.raises(GiftError) as refused:
-        parse_gift(text, "questions.gift.txt")
-    lines = [problem.split(": ")[0] for problem in refused.value.problems]
-    assert lines == [f"questions.gift.txt:{n}" for n in (2, 5, 31, 34)]
-
-
-def test_escapes_comments_and_chinese_feedback() -> None:
+def test_escapes_comments_tags_and_chinese_feedback() -> None:
     text = """// 知识检查
+// [id:CH-1] [tag:easy] [tag:timing]
 ::时限::投诉须在多长时间内闭环\\: 请选择 {
 =3 个工作日#正确\\: 3 个工作日。
 ~24 小时#这是回访时限。
 ~7 天\\~10 天#太长了。
 }
 
-::保密::可以把其他客户的地址告诉来电者。{F#错误：这是他人的个人信息。}
+::保密::可以把其他客户的地址告诉来电者。{F#错误：这是他人的个人信息。#对。}
 """
-    first, second = parse_gift(text, "lesson.md", first_line=40)
-    assert first.line == 41
+    first, second = read_gift(text, "check.gift").questions
+    assert (first.line, first.name, first.type) == (3, "时限", "single_choice")
     assert first.text == "投诉须在多长时间内闭环: 请选择"
+    assert first.tags == ["easy", "timing"] and first.idnumber == "CH-1"
     assert [c["text"] for c in first.payload["choices"]] == ["3 个工作日", "24 小时", "7 天~10 天"]
     assert first.payload["choices"][0]["feedback"] == "正确: 3 个工作日。"
-    assert second.type == "true_false"
     assert second.payload == {
         "answer": False,
         "feedback_wrong": "错误：这是他人的个人信息。",
-        "feedback_right": "",
+        "feedback_right": "对。",
     }
+    assert second.tags == []
+
+
+def test_every_type_with_bom_categories_and_general_feedback() -> None:
+    text = """\ufeff$CATEGORY: $course$/服务规范/投诉处理
+
+::essay::请描述安抚客户的步骤。{####要点：先共情，再复述。}
+
+::desc::以下几题基于同一个案例。
+
+::num::电话应在多少秒内接起？{#30:0#对。 =%50%25..35#接近。}
+
+::sa::回访须在多少小时内完成？{=24 =%50%二十四#请写数字。}
+
+::match::配对{=电话 -> 30 秒 =邮件 -> 10 分钟 = -> 2 小时}
+"""
+    parsed = read_gift(text, "bank.gift")
+    assert [c.path for c in parsed.categories] == [("服务规范", "投诉处理")]
+    kinds = [(q.name, q.type) for q in parsed.questions]
+    assert kinds == [
+        ("essay", "essay"),
+        ("desc", "description"),
+        ("num", "numerical"),
+        ("sa", "short_answer"),
+        ("match", "matching"),
+    ]
+    essay, desc, num, sa, match = parsed.questions
+    assert essay.general_feedback == "要点：先共情，再复述。" and essay.category == (
+        "服务规范",
+        "投诉处理",
+    )
+    assert desc.text == "以下几题基于同一个案例。"
+    assert num.payload["answers"] == [
+        {"value": 30.0, "tolerance": 0.0, "fraction": 1.0, "feedback": "对。"},
+        {"value": 30.0, "tolerance": 5.0, "fraction": 0.5, "feedback": "接近。"},
+    ]
+    assert [a["text"] for a in sa.payload["answers"]] == ["24", "二十四"]
+    assert match.payload["pairs"][-1] == {"question": "", "answer": "2 小时"}
 
 
 @pytest.mark.parametrize(
-    ("gift", "reason"),
+    ("block", "reason"),
     [
-        ("::Q:: 只有一个选项 {=对}", "short answer"),
-        ("::Q:: 没有正确答案 {~a ~b}", "100%"),
-        ("::Q:: 括号没闭合 {=a ~b ~c", "not closed"),
-        ("::Q:: 没有答案，只是说明", "description"),
-        ("::Q 标题没闭合 {T}", "'::'"),
+        ("::q:: 选择 {=对 ~错", "'{' and '}'"),
+        ("::q:: 选择 {~%33%甲 ~%67%乙}", "grade options"),
+        ("::q:: 选择 {~甲}", "at least two"),
+        ("::q:: 选择 {~甲 ~乙}", "100%"),
+        ("::q:: 数字 {#三十}", "not a number"),
+        ("::q:: 配对 {=甲 -> 1 =乙}", "'->'"),
+        ("::q:: 填空 {1:SHORTANSWER:=甲}", "cloze"),
+        ("::q 没有结尾 {T}", "'::'"),
     ],
 )
-def test_bad_questions_are_reported_with_their_line(gift: str, reason: str) -> None:
-    with pytest.raises(GiftError) as refused:
-        parse_gift("\n\n" + gift, "bad.gift")
+def test_a_bad_question_is_named_by_its_line(block: str, reason: str) -> None:
+    text = "::ok::好的问题 {T}\n\n// 注释\n" + block + "\n"
+    with pytest.raises(FormatError) as refused:
+        read_gift(text, "bad.gift")
     [problem] = refused.value.problems
-    assert problem.startswith("bad.gift:3: ")
+    assert problem.startswith("bad.gift:4: ")
     assert reason in problem
+
+
+def test_every_bad_question_is_reported_not_just_the_first() -> None:
+    text = "::a:: {~x}\n\n::b:: ok {T}\n\n::c:: {~%33%x ~y}\n"
+    with pytest.raises(FormatError) as refused:
+        read_gift(text, "f.gift")
+    assert [p.split(": ")[0] for p in refused.value.problems] == ["f.gift:1", "f.gift:5"]
+
+
+@pytest.mark.parametrize("name", fixture_names("gift"))
+def test_moodle_samples_write_back_to_the_same_questions(name: str) -> None:
+    parsed = read_gift((FIXTURES / name).read_text(encoding="utf-8"), name)
+    again = read_gift(write_gift(parsed), "again.gift")
+    assert [essence(q) for q in again.questions] == [essence(q) for q in parsed.questions]
