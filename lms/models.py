@@ -9,4 +9,12 @@ from lms.accounts.models import (  # noqa: F401
     UserRole,
 )
 from lms.courses.models import Course, CourseCompletion, Lesson, LessonProgress  # noqa: F401
+from lms.exams.models import (  # noqa: F401
+    Question,
+    QuestionCategory,
+    QuestionFile,
+    QuestionImport,
+    QuestionVersion,
+    Tag,
+)
 from lms.records.models import ParticipationRecord  # noqa: F401

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from lms.courses import services
+from lms.exams import services as exams
 from lms.extensions import db
 
 content_cli = AppGroup("content", help="Load the course content from files.")
@@ -27,6 +28,7 @@ def sync_command(path: Path | None) -> None:
     """Load content/ idempotently; a malformed course is reported and left as it was."""
     root = path or Path(current_app.root_path).parent / "content"
     report = services.sync_content(root)
+    bank = exams.sync_question_bank(root / "questions")
     db.session.commit()
     for label, slugs in (
         (_("created"), report.created),
@@ -35,11 +37,24 @@ def sync_command(path: Path | None) -> None:
     ):
         for slug in slugs:
             click.echo(f"{slug}: {label}")
-    if not report.changed:
+    if bank.changed:
         click.echo(
-            _("Nothing changed (%(count)d courses up to date).", count=len(report.unchanged))
+            _(
+                "question bank: %(created)d created, %(updated)d updated, %(retired)d retired",
+                created=bank.created,
+                updated=bank.updated,
+                retired=bank.retired,
+            )
         )
-    for problem in report.problems:
+    if not report.changed and not bank.changed:
+        click.echo(
+            _(
+                "Nothing changed (%(count)d courses and %(questions)d questions up to date).",
+                count=len(report.unchanged),
+                questions=bank.unchanged,
+            )
+        )
+    for problem in report.problems + bank.problems:
         click.echo(problem, err=True)
-    if report.problems:
+    if report.problems or bank.problems:
         raise SystemExit(1)

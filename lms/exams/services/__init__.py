@@ -7,6 +7,7 @@ Other areas import this package only.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,8 +15,18 @@ from flask_babel import gettext as _
 from lms.exams.formats import FormatError
 from lms.exams.formats.gift import read_gift
 from lms.exams.question_types import Score, question_type
+from lms.exams.services import bank, interchange
 
-__all__ = ["CHECK_TYPES", "FormatError", "Score", "grade", "read_knowledge_check"]
+__all__ = [
+    "CHECK_TYPES",
+    "bank",
+    "interchange",
+    "FormatError",
+    "Score",
+    "grade",
+    "read_knowledge_check",
+    "sync_question_bank",
+]
 
 #: The types a lesson's knowledge check may use: graded at once, no typing needed.
 CHECK_TYPES = ("single_choice", "multiple_choice", "true_false")
@@ -56,3 +67,8 @@ def read_knowledge_check(text: str, filename: str, first_line: int = 1) -> list[
         }
         for q in parsed.questions
     ]
+
+
+def sync_question_bank(folder: Path) -> interchange.BankSyncReport:
+    """Load the seeded bank from ``content/questions/`` (see ``interchange``)."""
+    return interchange.sync_question_bank(folder)
