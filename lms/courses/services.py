@@ -426,11 +426,23 @@ def catalogue(
             )
         )
         by_id = {c.id: c for c in courses}
+        folded = text.casefold()
+
+        def named(*titles: str | None) -> bool:
+            return any(folded in (title or "").casefold() for title in titles)
+
+        # A lesson named after the search, in a course named after it, comes before one
+        # that only mentions it.
+        matching_lessons.sort(
+            key=lambda lesson: (
+                not named(lesson.title_zh, lesson.title_en),
+                not named(by_id[lesson.course_id].title_zh, by_id[lesson.course_id].title_en),
+            )
+        )
         hits = [
             LessonHit(by_id[lesson.course_id], lesson, in_language(lesson, locale).title)
             for lesson in matching_lessons
         ]
-        folded = text.casefold()
         hit_courses = {hit.course.id for hit in hits}
         courses = [
             c

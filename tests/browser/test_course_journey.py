@@ -15,8 +15,8 @@ from tests.fixtures.browser import LiveServer
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 PASSWORD = "secret123"
-# The journey runs on a real seeded course (all of its lessons and checks).
-COURSE = "service-quality"
+# The journey runs on a real seeded course, 投诉处理 (all of its lessons and checks).
+COURSE = "complaint-handling"
 
 
 def _prepare() -> list[dict]:
