@@ -119,6 +119,7 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     question: Mapped[Question] = relationship(foreign_keys=[question_id])
+    files: Mapped[list[QuestionFile]] = relationship(order_by="QuestionFile.name")
 
 
 class QuestionFile(db.Model):

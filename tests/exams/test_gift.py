@@ -115,3 +115,8 @@ def test_moodle_samples_write_back_to_the_same_questions(name: str) -> None:
     parsed = read_gift((FIXTURES / name).read_text(encoding="utf-8"), name)
     again = read_gift(write_gift(parsed), "again.gift")
     assert [essence(q) for q in again.questions] == [essence(q) for q in parsed.questions]
+
+
+def test_a_description_keeps_its_tags() -> None:
+    [case] = read_gift("// [tag:case] [id:PK-016]\n::PK-016::以下三题基于同一个案例。\n").questions
+    assert (case.type, case.tags, case.idnumber) == ("description", ["case"], "PK-016")

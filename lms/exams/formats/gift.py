@@ -237,6 +237,14 @@ def _question(block: _Block, category: tuple[str, ...] | None) -> ParsedQuestion
     start, end = text.find("{"), text.find("}")
     if (start < 0) != (end < 0) or end < start:
         raise ValueError(_("the answers are not enclosed in a matching '{' and '}'"))
+    tags: list[str] = []
+    idnumber = None
+    for comment in block.comments:
+        tags.extend(tag.replace("\\]", "]").strip() for tag in _TAG.findall(comment))
+        found = _ID.search(comment)
+        if found:
+            idnumber = found.group(1).replace("\\]", "]").strip()
+    tags = list(dict.fromkeys(t for t in tags if t))
     if start < 0:
         question_text = _clean(text)
         return ParsedQuestion(
@@ -246,6 +254,8 @@ def _question(block: _Block, category: tuple[str, ...] | None) -> ParsedQuestion
             text=question_text,
             text_format=text_format,
             category=category,
+            tags=tags,
+            idnumber=idnumber,
         )
     before, answers, after = text[:start], text[start + 1 : end], text[end + 1 :]
     # As in Moodle: text after the braces makes a missing-word question.
@@ -288,13 +298,6 @@ def _question(block: _Block, category: tuple[str, ...] | None) -> ParsedQuestion
     problems = question_type(qtype).validate(payload)
     if problems:
         raise ValueError("; ".join(problems))
-    tags: list[str] = []
-    idnumber = None
-    for comment in block.comments:
-        tags.extend(tag.replace("\\]", "]").strip() for tag in _TAG.findall(comment))
-        found = _ID.search(comment)
-        if found:
-            idnumber = found.group(1).replace("\\]", "]").strip()
     return ParsedQuestion(
         line=block.line,
         name=name or default_name(question_text),
@@ -304,7 +307,7 @@ def _question(block: _Block, category: tuple[str, ...] | None) -> ParsedQuestion
         payload=payload,
         general_feedback=general_feedback,
         category=category,
-        tags=list(dict.fromkeys(t for t in tags if t)),
+        tags=tags,
         idnumber=idnumber,
         penalty=1.0 if qtype == "true_false" else 0.3333333,
     )

@@ -164,21 +164,29 @@ def check_draft(draft: QuestionDraft) -> list[tuple[str, str]]:
     problems += [
         ("answers", problem) for problem in question_type(draft.type).validate(draft.payload)
     ]
-    if draft.payload_en and _shape(draft.payload_en) != _shape(draft.payload):
+    if draft.payload_en and not same_shape(draft.type, draft.payload, draft.payload_en):
         problems.append(("answers", _("The English answers must match the Chinese ones.")))
     if draft.default_grade <= 0 and question_type(draft.type).has_mark:
         problems.append(("default_grade", _("The mark must be more than 0.")))
     return problems
 
 
+_TEXTS = ("text", "feedback", "question", "answer", "feedback_right", "feedback_wrong")
+
+
+def same_shape(kind: str, payload: dict[str, Any], translated: dict[str, Any]) -> bool:
+    """Whether ``translated`` can stand for ``payload`` in another language: the same options
+    with the same weights. A short answer's accepted answers are the language's own."""
+    if kind == "short_answer":
+        return bool(translated.get("answers"))
+    return _shape(payload) == _shape(translated)
+
+
 def _shape(payload: dict[str, Any]) -> Any:
     """A payload with its texts blanked: what a translation must keep."""
     if isinstance(payload, dict):
         return {
-            k: _shape(v)
-            for k, v in payload.items()
-            if k not in ("text", "feedback", "question", "feedback_right", "feedback_wrong")
-            or not isinstance(v, str)
+            k: _shape(v) for k, v in payload.items() if k not in _TEXTS or not isinstance(v, str)
         }
     if isinstance(payload, list):
         return [_shape(v) if not isinstance(v, str) else "" for v in payload]
@@ -229,29 +237,34 @@ def _fill(version: QuestionVersion, draft: QuestionDraft) -> None:
     version.content_hash = _hash(draft)
 
 
-def _attach_files(version: QuestionVersion, files: dict[str, bytes]) -> None:
-    db.session.execute(sa.delete(QuestionFile).where(QuestionFile.version_id == version.id))
-    for name, data in files.items():
-        db.session.add(
-            QuestionFile(
-                version_id=version.id,
-                name=name,
-                mime_type=image_type(data) or "application/octet-stream",
-                data=data,
-            )
-        )
+def _files(files: dict[str, bytes]) -> list[QuestionFile]:
+    return [
+        QuestionFile(name=name, mime_type=image_type(data) or "application/octet-stream", data=data)
+        for name, data in files.items()
+    ]
+
+
+class _TagCache:
+    """Tags by name, made once each: an import of thousands of questions asks once."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, Tag] = {}
+
+    def __call__(self, names: Iterable[str]) -> list[Tag]:
+        wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+        missing = [name for name in wanted if name not in self.known]
+        if missing:
+            for tag in db.session.scalars(sa.select(Tag).where(Tag.name.in_(missing))):
+                self.known[tag.name] = tag
+            for name in missing:
+                if name not in self.known:
+                    self.known[name] = Tag(name=name)
+                    db.session.add(self.known[name])
+        return [self.known[name] for name in wanted]
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:
-    wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
-    if not wanted:
-        return []
-    found = {t.name: t for t in db.session.scalars(sa.select(Tag).where(Tag.name.in_(wanted)))}
-    for name in wanted:
-        if name not in found:
-            found[name] = Tag(name=name)
-            db.session.add(found[name])
-    return [found[name] for name in wanted]
+    return _TagCache()(names)
 
 
 def create_question(
@@ -261,29 +274,40 @@ def create_question(
     source_key: str | None = None,
 ) -> Question:
     """A new question with its version 1; FieldErrors when the draft cannot be saved."""
-    problems = check_draft(draft)
-    if problems:
-        raise FieldErrors(problems)
-    question = Question(
-        category=draft.category,
-        type=draft.type,
-        status=status,
-        difficulty=draft.difficulty,
-        idnumber=draft.idnumber,
-        source_key=source_key,
-        created_by_id=author_id,
-    )
-    question.tags = _tags(draft.tags)
-    db.session.add(question)
+    return add_questions([(draft, source_key)], author_id, status)[0]
+
+
+def add_questions(
+    drafts: Sequence[tuple[QuestionDraft, str | None]],
+    author_id: int | None,
+    status: QuestionStatus = QuestionStatus.DRAFT,
+) -> list[Question]:
+    """New questions, each with its version 1, written in one flush (an import of
+    thousands stays quick); FieldErrors for the first draft that cannot be saved."""
+    tags = _TagCache()
+    questions = []
+    for draft, source_key in drafts:
+        problems = check_draft(draft)
+        if problems:
+            raise FieldErrors(problems)
+        question = Question(
+            category=draft.category,
+            type=draft.type,
+            status=status,
+            difficulty=draft.difficulty,
+            idnumber=draft.idnumber,
+            source_key=source_key,
+            created_by_id=author_id,
+        )
+        question.tags = tags(draft.tags)
+        version = QuestionVersion(number=1, created_by_id=author_id, question=question)
+        _fill(version, draft)
+        version.files = _files(draft.files)
+        question.current_version = version
+        questions.append(question)
+    db.session.add_all(questions)
     db.session.flush()
-    version = QuestionVersion(question_id=question.id, number=1, created_by_id=author_id)
-    _fill(version, draft)
-    db.session.add(version)
-    db.session.flush()
-    _attach_files(version, draft.files)
-    question.current_version = version
-    db.session.flush()
-    return question
+    return questions
 
 
 def revise_question(
@@ -313,8 +337,8 @@ def revise_question(
         )
         db.session.add(version)
     _fill(version, draft)
-    db.session.flush()
-    _attach_files(version, draft.files or file_map(current))
+    if draft.files or version is not current:
+        version.files = _files(draft.files or file_map(current))
     question.current_version = version
     db.session.flush()
     return version

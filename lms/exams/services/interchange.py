@@ -149,21 +149,19 @@ def import_questions(
 ) -> list[Question]:
     """Add every question of a file to the bank, or none: ImportRejected lists the problems."""
     preview = preview_import(filename, data, default_category)
-    created = []
     categories: dict[tuple[str, ...], QuestionCategory] = {}
+    drafts = []
     for question in preview.questions:
         path = _target(question, default_category)
         if path not in categories:
             categories[path] = bank.ensure_category(path)
-        try:
-            created.append(
-                bank.create_question(_draft(question, categories[path]), author_id, status)
-            )
-        except FieldErrors as error:  # checked by the readers already; kept as a safety net
-            raise ImportRejected(
-                [f"{filename}:{question.line}: {message}" for _field, message in error.pairs]
-            ) from None
-    return created
+        drafts.append((_draft(question, categories[path]), None))
+    try:
+        return bank.add_questions(drafts, author_id, status)
+    except FieldErrors as error:  # the readers check every question already; a safety net
+        raise ImportRejected(
+            [f"{filename}: {message}" for _field, message in error.pairs]
+        ) from None
 
 
 def stage_import(
@@ -283,8 +281,8 @@ def _english(
             problems.append(
                 f"{en_name}:1: " + _("no English for question %(name)s", name=question.name)
             )
-        elif other.type != question.type or bank._shape(other.payload) != bank._shape(
-            question.payload
+        elif other.type != question.type or not bank.same_shape(
+            question.type, question.payload, other.payload
         ):
             problems.append(
                 f"{en_name}:{other.line}: "
