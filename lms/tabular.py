@@ -163,6 +163,10 @@ def write_xlsx(
     text_columns = set(text_columns)
     for row in rows:
         sheet.append(list(row))
+        # A text starting with "=" is text, never a formula (a name, an answer, an injection).
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     # Formatting empty cells too: a template is filled in by hand after download.
     last_row = max(sheet.max_row, 500)
     for index in text_columns:

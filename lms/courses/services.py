@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.courses.content import ContentProblems, CourseSpec, read_course
-from lms.courses.models import Course, CourseCompletion, Lesson, LessonProgress
+from lms.courses.models import Course, CourseCategory, CourseCompletion, Lesson, LessonProgress
 from lms.database import utcnow
 from lms.exams import services as exams
 from lms.extensions import db
@@ -387,6 +387,11 @@ class Catalogue:
     lesson_hits: list[LessonHit]
 
 
+def curriculum_order(course: Course) -> tuple[int, int]:
+    """Courses in the order agents take them: the categories' order, then age."""
+    return list(CourseCategory).index(course.category), course.id
+
+
 def catalogue(
     query: str = "", category: str | None = None, level: str | None = None, locale: str = "zh_Hans"
 ) -> Catalogue:
@@ -398,7 +403,7 @@ def catalogue(
     stmt = sa.select(Course).where(Course.is_retired.is_(False)).order_by(Course.id)
     if category:
         stmt = stmt.where(Course.category == category)
-    courses = list(db.session.scalars(stmt))
+    courses = sorted(db.session.scalars(stmt), key=curriculum_order)
     if level:
         courses = [c for c in courses if level in c.levels]
     text = query.strip()
@@ -468,8 +473,9 @@ def my_learning(user_id: int, level: str | None, locale: str) -> MyLearning:
     """The learner's courses: those for their level not yet started, in progress, completed."""
     outlines = [
         course_outline(user_id, course, locale)
-        for course in db.session.scalars(
-            sa.select(Course).where(Course.is_retired.is_(False)).order_by(Course.id)
+        for course in sorted(
+            db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))),
+            key=curriculum_order,
         )
     ]
     completed = [o for o in outlines if o.completed_at]

@@ -26,7 +26,7 @@ questions_cli = AppGroup("questions", help="Import and export the question bank.
 )
 @click.option("--dry-run", is_flag=True, help="Check the file and report, writing nothing.")
 def import_command(file: Path, category: str, dry_run: bool) -> None:
-    """Add every question in FILE (GIFT, Moodle XML or Aiken) to the bank, or none."""
+    """Add every question in FILE (GIFT, Moodle XML, Aiken or the Excel template), or none."""
     default = split_category_path(category)
     try:
         if dry_run:
@@ -69,14 +69,14 @@ def import_command(file: Path, category: str, dry_run: bool) -> None:
 
 @questions_cli.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["gift", "xml"]), default="gift", show_default=True
+    "--format", "fmt", type=click.Choice(["gift", "xml", "xlsx"]), default="gift", show_default=True
 )
 @click.option(
     "--category", "category", default="", help="Only this category and its subcategories."
 )
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(fmt: str, category: str, out: Path) -> None:
-    """Write the bank's questions to OUT as GIFT or Moodle XML."""
+    """Write the bank's questions to OUT as GIFT, Moodle XML or the Excel template."""
     chosen = None
     if category:
         path = split_category_path(category)

@@ -193,3 +193,12 @@ def test_the_seeded_bank_syncs_idempotently_and_retires_what_goes(
     )
     broken = interchange.sync_question_bank(folder)
     assert broken.problems and "CH-001" in broken.problems[0] and not broken.changed
+
+
+def test_the_excel_template_imports_and_exports(db_session) -> None:
+    from lms.exams.formats.spreadsheet import template
+
+    created = interchange.import_questions("template.xlsx", template(), ("模板",), None)
+    assert len(created) == 8
+    export = interchange.export_questions("xlsx")
+    assert interchange.preview_import("again.xlsx", export.data).total == 8

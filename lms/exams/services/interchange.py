@@ -18,6 +18,7 @@ from lms.exams.formats import FormatError, ParsedFile, ParsedQuestion, join_cate
 from lms.exams.formats.aiken import read_aiken
 from lms.exams.formats.gift import read_gift, write_gift
 from lms.exams.formats.moodle_xml import read_moodle_xml, write_moodle_xml
+from lms.exams.formats.spreadsheet import read_question_sheet, write_question_sheet
 from lms.exams.models import (
     Difficulty,
     ImportStatus,
@@ -29,13 +30,15 @@ from lms.exams.models import (
 from lms.exams.services import bank
 from lms.extensions import db
 
-FORMATS = ("gift", "xml", "aiken")
+FORMATS = ("gift", "xml", "aiken", "xlsx")
 DIFFICULTIES = {d.value: d for d in Difficulty}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def detect_format(filename: str, data: bytes) -> str:
     """The format of an uploaded file, by its content first and its name second."""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
     if head.startswith((b"<?xml", b"<quiz")):
         return "xml"
@@ -56,6 +59,8 @@ def read_question_file(filename: str, data: bytes, fmt: str | None = None) -> Pa
     fmt = fmt or detect_format(filename, data)
     if fmt == "xml":
         return read_moodle_xml(data, filename)
+    if fmt == "xlsx":
+        return read_question_sheet(filename, data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -251,6 +256,8 @@ def export_questions(fmt: str, category: QuestionCategory | None = None) -> Expo
                 keep.append(question)
         parsed.questions = keep
         return Export(write_gift(parsed).encode("utf-8"), len(keep), skipped)
+    if fmt == "xlsx":
+        return Export(write_question_sheet(parsed), len(parsed.questions), skipped)
     return Export(write_moodle_xml(parsed), len(parsed.questions), skipped)
 
 
