@@ -302,7 +302,8 @@ def _english(
 
 
 def sync_question_bank(folder: Path) -> BankSyncReport:
-    """Load ``<name>.gift`` (+ ``<name>.en.gift``) files idempotently, by question name.
+    """Load ``<name>.gift`` or ``<name>.xml`` (Moodle XML: ordering questions have no GIFT)
+    with ``<name>.en.gift`` / ``.en.xml`` beside it, idempotently, by question name.
 
     A file with any problem changes nothing of that file; questions gone from the files
     are retired, not deleted (attempts may point at them).
@@ -310,16 +311,20 @@ def sync_question_bank(folder: Path) -> BankSyncReport:
     report = BankSyncReport()
     seen: set[str] = set()
     root = folder.parent.parent if folder.parent.name == "content" else folder.parent
-    for path in sorted(folder.glob("*.gift")):
-        if path.name.endswith(".en.gift"):
-            continue
+    files = sorted(
+        p
+        for p in folder.glob("*.*")
+        if p.suffix in (".gift", ".xml") and not p.stem.endswith(".en")
+    )
+    for path in files:
+        fmt = path.suffix[1:]
         shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        en_path = path.with_name(f"{path.stem}.en{path.suffix}")
+        en_shown = shown[: -len(path.suffix)] + f".en{path.suffix}"
         try:
-            zh = read_gift(path.read_text(encoding="utf-8-sig"), shown)
-            en_path = path.with_name(path.name[: -len(".gift")] + ".en.gift")
-            en_shown = shown[: -len(".gift")] + ".en.gift"
+            zh = read_question_file(shown, path.read_bytes(), fmt)
             en = (
-                read_gift(en_path.read_text(encoding="utf-8-sig"), en_shown)
+                read_question_file(en_shown, en_path.read_bytes(), fmt)
                 if en_path.exists()
                 else None
             )
