@@ -92,9 +92,14 @@ def _load_yaml(text: str, where: str, line_offset: int = 0) -> tuple[Any, list[s
     try:
         return yaml.safe_load(text), []
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # An unclosed bracket or quote is found only at the end of the text; the line
+        # where it was opened (the context) is the one the author must fix.
+        context_mark = getattr(error, "context_mark", None)
+        mark = context_mark or getattr(error, "problem_mark", None)
         line = (mark.line + 1 if mark else 1) + line_offset
         reason = getattr(error, "problem", None) or str(error)
+        if context_mark is not None and getattr(error, "context", None):
+            reason = f"{error.context}: {reason}"
         return None, [f"{where}:{line}: YAML: {reason}"]
 
 
