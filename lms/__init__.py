@@ -20,6 +20,7 @@ from lms.courses.routes import bp as courses_bp
 from lms.database import configure_sqlite
 from lms.demo import demo_cli
 from lms.exams.cli import questions_cli
+from lms.exams.routes import bp as exams_bp
 from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
 from lms.navigation import links_for
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(records_bp)
+    app.register_blueprint(exams_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

@@ -10,51 +10,14 @@ import html
 import re
 from functools import lru_cache
 
-import nh3
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 
+from lms.richtext import clean, render_dialogue
+
 CALLOUTS = ("rule", "tip", "warning", "example")
 DIALOGUE = re.compile(r"^:::[ \t]*dialogue[ \t]*\n(.*?)^:::[ \t]*$", re.S | re.M)
-TURN = re.compile(r"^\s*(客户|客服|顾客|Customer|Agent)\s*[:：]\s*(.+)$")
-CUSTOMER = {"客户", "顾客", "Customer"}
-
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "a",
-    "div",
-    "span",
-    "hr",
-    "del",
-}
-ALLOWED_ATTRIBUTES = {
-    "div": {"class", "role"},
-    "span": {"class"},
-    "a": {"href", "title"},
-    "th": {"style"},
-    "td": {"style"},
-    "table": {"class"},
-}
 
 
 def _callout_titles() -> dict[str, str]:
@@ -90,41 +53,15 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
-def _render_dialogue(block: str) -> str:
-    customer, agent = pgettext("dialogue", "Customer"), pgettext("dialogue", "Agent")
-    turns = []
-    for line in block.splitlines():
-        if not line.strip():
-            continue
-        match = TURN.match(line)
-        if match is None:
-            turns.append(f'<div class="turn turn-note">{_MD.renderInline(line.strip())}</div>')
-            continue
-        speaker, text = match.groups()
-        side = "customer" if speaker in CUSTOMER else "agent"
-        label = customer if side == "customer" else agent
-        turns.append(
-            f'<div class="turn turn-{side}"><span class="speaker">{html.escape(label)}</span>'
-            f'<span class="bubble">{_MD.renderInline(text)}</span></div>'
-        )
-    return '<div class="dialogue" role="group">' + "".join(turns) + "</div>\n"
-
-
 @lru_cache(maxsize=512)
 def _render(markdown_text: str, locale: str) -> str:
     parts, last = [], 0
     for match in DIALOGUE.finditer(markdown_text):
         parts.append(_MD.render(markdown_text[last : match.start()]))
-        parts.append(_render_dialogue(match.group(1)))
+        parts.append(render_dialogue(match.group(1).splitlines(), _MD.renderInline))
         last = match.end()
     parts.append(_MD.render(markdown_text[last:]))
-    return nh3.clean(
-        "".join(parts),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    return clean("".join(parts))
 
 
 def render_lesson(markdown_text: str, locale: str) -> str:

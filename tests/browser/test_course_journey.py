@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.courses import services as courses
-from tests.fixtures.browser import LiveServer
+from tests.fixtures.browser import LiveServer, sign_in_page
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 PASSWORD = "secret123"
@@ -56,10 +56,7 @@ def _answer(page: Page, check: list[dict], right: bool) -> None:
 def test_an_agent_completes_a_course_wrong_answer_first(
     page: Page, live_server: LiveServer, lessons
 ) -> None:
-    page.goto(f"{live_server.url}/login")
-    page.fill("#employee_no", "KF0500")
-    page.fill("#password", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    sign_in_page(page, live_server, "KF0500", PASSWORD)
     page.goto(f"{live_server.url}/courses/{COURSE}")
     expect(page.get_by_test_id("percent")).to_have_text("0 %")
 

@@ -429,21 +429,17 @@ def as_parsed(
 
 
 def _readable(question: Question, version: QuestionVersion) -> list[str]:
-    parsed = as_parsed(question, version)
-    parsed.category = None
-    parsed.tags = []
-    try:
-        lines = write_question(parsed).splitlines()
-    except ValueError:  # ordering has no GIFT form: list it plainly
-        lines = [parsed.name, parsed.text, *parsed.payload.get("items", [])]
-    if version.text_en:
-        lines += (
-            ["", "[en]", *write_question(as_parsed(question, version, english=True)).splitlines()]
-            if version.type != "ordering"
-            else ["", "[en]", version.text_en]
-        )
-    lines += ["", f"{_('Mark')}: {version.default_grade:g}"]
-    return lines
+    """A version as GIFT lines (its English below), the text its history is compared in."""
+    lines = []
+    for english in (False, True) if version.text_en else (False,):
+        parsed = as_parsed(question, version, english=english)
+        parsed.category, parsed.tags = None, []
+        try:
+            text = write_question(parsed)
+        except ValueError:  # ordering has no GIFT form: list it plainly
+            text = "\n".join([parsed.name, parsed.text, *parsed.payload.get("items", [])])
+        lines += (["", "[en]"] if english else []) + text.splitlines()
+    return [*lines, "", f"{_('Mark')}: {version.default_grade:g}"]
 
 
 def version_diff(question: Question, old: QuestionVersion, new: QuestionVersion) -> list[str]:
@@ -476,7 +472,7 @@ class QuestionFilter:
 def search_questions(
     criteria: QuestionFilter, limit: int = 50, offset: int = 0
 ) -> tuple[list[Question], int]:
-    """Questions matching ``criteria``, newest first, and how many match in all.
+    """Questions matching ``criteria``, by name, and how many match in all.
 
     Chinese has no spaces between words, so text matches by substring, in the name,
     the text and the English text of the current version.
@@ -514,9 +510,65 @@ def search_questions(
             )
         )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    rows = list(db.session.scalars(stmt.order_by(Question.id.desc()).limit(limit).offset(offset)))
+    ordered = stmt.order_by(QuestionVersion.name, Question.id)
+    rows = list(db.session.scalars(ordered.limit(limit).offset(offset)))
     return rows, total
 
 
 def all_tags() -> list[str]:
     return list(db.session.scalars(sa.select(Tag.name).order_by(Tag.name)))
+
+
+# Showing a question ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionPreview:
+    """A version as a learner sees it, in one language, with its answer key for trainers."""
+
+    version: QuestionVersion
+    type: str
+    text: str
+    text_format: str
+    payload: dict[str, Any]
+    general_feedback: str
+    #: Matching: the answers offered in each select; ordering: the items as first shown.
+    offered: list[Any]
+    right_answer: Any
+    language: str
+
+
+def preview(version: QuestionVersion, english: bool) -> QuestionPreview:
+    """``version`` as a learner whose language is English (or not) sees it."""
+    use_en = english and bool(version.text_en)
+    payload = (version.payload_en or version.payload) if use_en else version.payload
+    offered: list[Any] = []
+    kind = question_type(version.type)
+    if version.type == "matching":
+        offered = sorted(kind.answers(payload))  # type: ignore[attr-defined]
+    elif version.type == "ordering":
+        # Shown in a fixed shuffle of the version, never in the right order.
+        order = sorted(
+            range(len(payload["items"])),
+            key=lambda i: hashlib.sha256(f"{version.id}:{i}".encode()).hexdigest(),
+        )
+        if order == sorted(order) and len(order) > 1:
+            order = order[1:] + order[:1]
+        offered = [(i, payload["items"][i]) for i in order]
+    return QuestionPreview(
+        version=version,
+        type=version.type,
+        text=version.text_en if use_en and version.text_en else version.text,
+        text_format=version.text_format,
+        payload=payload,
+        general_feedback=(version.general_feedback_en or version.general_feedback)
+        if use_en
+        else version.general_feedback,
+        offered=offered,
+        right_answer=kind.right_answer(payload),
+        language="en" if use_en else "zh",
+    )
+
+
+def get_category(category_id: int | None) -> QuestionCategory | None:
+    return db.session.get(QuestionCategory, category_id) if category_id else None
