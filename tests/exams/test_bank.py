@@ -202,3 +202,20 @@ def test_the_excel_template_imports_and_exports(db_session) -> None:
     assert len(created) == 8
     export = interchange.export_questions("xlsx")
     assert interchange.preview_import("again.xlsx", export.data).total == 8
+
+
+def test_cli_dry_run_writes_nothing_and_export_writes_a_file(cli, tmp_path: Path) -> None:
+    path = tmp_path / "ok.gift"
+    path.write_text(
+        "::Q1::电话应在 30 秒内接起。{T}\n\n::Q2::回访时限？{=24 小时}\n", encoding="utf-8"
+    )
+    before = bank_size()
+    dry = cli.invoke(args=["questions", "import", str(path), "--category", "演练", "--dry-run"])
+    assert dry.exit_code == 0 and bank_size() == before
+    assert cli.invoke(args=["questions", "import", str(path), "--category", "演练"]).exit_code == 0
+    out = tmp_path / "out.xml"
+    result = cli.invoke(
+        args=["questions", "export", "--format", "xml", "--category", "演练", str(out)]
+    )
+    assert result.exit_code == 0
+    assert len(interchange.read_question_file("out.xml", out.read_bytes()).questions) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
@@ -143,3 +144,26 @@ def test_export_downloads_each_format(client, signed_in) -> None:
     for fmt, marker in (("gift", b"::T1::"), ("xml", b"<quiz>"), ("xlsx", b"PK")):
         response = client.get(f"/questions/export.{fmt}")
         assert response.status_code == 200 and marker in response.data
+
+
+def test_an_embedded_image_is_stored_and_shown(client, signed_in) -> None:
+    from tests.exams.test_moodle_xml import PIXEL
+
+    signed_in("trainer")
+    encoded = base64.b64encode(PIXEL).decode()
+    xml = (
+        '<quiz><question type="truefalse"><name><text>图片题</text></name>'
+        '<questiontext format="html"><text><![CDATA[<p>标准工位？'
+        '<img src="@@PLUGINFILE@@/desk.png" alt="工位"></p>]]></text>'
+        f'<file name="desk.png" path="/" encoding="base64">{encoded}</file></questiontext>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer></question></quiz>'
+    )
+    from lms.exams.services import interchange
+
+    [question] = interchange.import_questions("img.xml", xml.encode(), ("图片",), None)
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    url = f"/questions/files/{question.current_version_id}/desk.png"
+    assert f'src="{url}"' in page
+    image = client.get(url)
+    assert image.status_code == 200 and image.mimetype == "image/png" and image.data == PIXEL
