@@ -165,6 +165,14 @@ class QuestionForm(FlaskForm):
     shuffle = BooleanField(_l("Shuffle the options"), default=True)
 
 
+class CategoryForm(FlaskForm):
+    path = StringField(
+        _l("New category"),
+        validators=[DataRequired(), Length(max=500)],
+        render_kw={"placeholder": _l("A path such as 入职认证/投诉处理")},
+    )
+
+
 class MoveForm(FlaskForm):
     category = SelectField(_l("Move to"), coerce=_category_coerce, validators=[InputRequired()])
 

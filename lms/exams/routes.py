@@ -15,7 +15,7 @@ from lms.errors import FieldErrors, ImportRejected
 from lms.exams import forms as bank_forms
 from lms.exams.formats import split_category_path
 from lms.exams.formats.spreadsheet import template as excel_template
-from lms.exams.forms import ImportForm, MoveForm, QuestionFilterForm, QuestionForm
+from lms.exams.forms import CategoryForm, ImportForm, MoveForm, QuestionFilterForm, QuestionForm
 from lms.exams.models import Difficulty, Question, QuestionStatus
 from lms.exams.question_types import QUESTION_TYPES
 from lms.exams.rendering import question_html
@@ -100,7 +100,22 @@ def questions() -> ResponseReturnValue:
         types=bank_forms.TYPE_LABELS,
         english=_english(),
         args={k: v for k, v in request.args.items() if k != "page"},
+        category_form=CategoryForm(),
     )
+
+
+@bp.route("/categories", methods=["POST"])
+@roles_required("trainer")
+def add_category() -> ResponseReturnValue:
+    form = CategoryForm()
+    path = split_category_path(form.path.data or "") if form.validate_on_submit() else ()
+    if not path:
+        flash(_("Write the new category as a path, such as 入职认证/投诉处理."), "warning")
+        return redirect(url_for("exams.questions"))
+    category = bank.ensure_category(path)
+    db.session.commit()
+    flash(_("Category %(path)s is ready.", path="/".join(path)), "success")
+    return redirect(url_for("exams.questions", category=category.id))
 
 
 def _draft(form: QuestionForm, kind: str) -> bank.QuestionDraft | None:

@@ -167,3 +167,12 @@ def test_an_embedded_image_is_stored_and_shown(client, signed_in) -> None:
     assert f'src="{url}"' in page
     image = client.get(url)
     assert image.status_code == 200 and image.mimetype == "image/png" and image.data == PIXEL
+
+
+def test_a_trainer_adds_a_category_path(client, signed_in) -> None:
+    signed_in("trainer")
+    response = client.post("/questions/categories", data={"path": "入职认证/投诉处理"})
+    assert response.status_code == 302
+    assert [row.path for row in bank.category_tree()] == [("入职认证",), ("入职认证", "投诉处理")]
+    client.post("/questions/categories", data={"path": " / "})
+    assert len(bank.category_tree()) == 2
