@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from lms.errors import ImportRejected
 from lms.exams.formats import split_category_path
+from lms.exams.forms import TYPE_LABELS
 from lms.exams.services import bank, interchange
 from lms.extensions import db
 
@@ -44,7 +45,7 @@ def import_command(file: Path, category: str, dry_run: bool) -> None:
             click.echo(problem, err=True)
         click.echo(_("%(file)s: rejected; no question was imported.", file=str(file)), err=True)
         raise SystemExit(1) from None
-    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(by_type.items()))
+    counts = ", ".join(f"{TYPE_LABELS[kind]} {n}" for kind, n in sorted(by_type.items()))
     if dry_run:
         db.session.rollback()
         click.echo(
