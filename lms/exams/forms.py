@@ -204,7 +204,7 @@ def _filled(*values: Any) -> bool:
     return any(str(v or "").strip() for v in values)
 
 
-def _texts(kind: str, form: QuestionForm) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def payload_from(kind: str, form: QuestionForm) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The payload in Chinese and in English from the editor's rows; a row left blank is dropped,
     a row with a weight or feedback but no text gets an error beside its text."""
     has_en = False
@@ -352,10 +352,6 @@ def row_errors(form: QuestionForm) -> bool:
         for row in rows
         for field in row.form
     )
-
-
-def payload_from(kind: str, form: QuestionForm) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    return _texts(kind, form)
 
 
 def tags_from(form: QuestionForm) -> list[str]:

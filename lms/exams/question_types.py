@@ -131,11 +131,13 @@ def _feedback(*texts: str) -> list[str]:
 
 
 def _bad_fractions(rows: list[Mapping[str, Any]]) -> list[str]:
-    bad = [row["fraction"] for row in rows if not is_grade_option(row["fraction"])]
-    if not bad:
-        return []
-    shown = ", ".join(f"{value * 100:g}%" for value in bad)
-    return [_("weight %(weights)s is not one of Moodle's grade options", weights=shown)]
+    problems = []
+    for row in rows:
+        try:
+            checked_fraction(row["fraction"])
+        except ValueError as error:
+            problems.append(str(error))
+    return problems
 
 
 class _Choice(QuestionType):

@@ -367,8 +367,7 @@ def finish_import(import_id: int, action: str) -> ResponseReturnValue:
 def export(fmt: str) -> ResponseReturnValue:
     category = bank.get_category(request.args.get("category", type=int))
     result = interchange.export_questions(fmt, category)
-    suffix = {"gift": "gift", "xml": "xml", "xlsx": "xlsx"}[fmt]
-    return download(result.data, f"questions.{suffix}", MIME[fmt])
+    return download(result.data, f"questions.{fmt}", MIME[fmt])
 
 
 @bp.route("/template.xlsx")

@@ -263,10 +263,6 @@ class _TagCache:
         return [self.known[name] for name in wanted]
 
 
-def _tags(names: Iterable[str]) -> list[Tag]:
-    return _TagCache()(names)
-
-
 def create_question(
     draft: QuestionDraft,
     author_id: int | None,
@@ -323,7 +319,7 @@ def revise_question(
     question.category = draft.category
     question.difficulty = draft.difficulty
     question.idnumber = draft.idnumber
-    question.tags = _tags(draft.tags)
+    question.tags = _TagCache()(draft.tags)
     current = question.current_version
     assert current is not None
     if current.content_hash == _hash(draft):

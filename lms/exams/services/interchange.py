@@ -30,7 +30,6 @@ from lms.exams.models import (
 from lms.exams.services import bank
 from lms.extensions import db
 
-FORMATS = ("gift", "xml", "aiken", "xlsx")
 DIFFICULTIES = {d.value: d for d in Difficulty}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -92,8 +91,9 @@ def preview_import(
     filename: str, data: bytes, default_category: tuple[str, ...] = ()
 ) -> ImportPreview:
     """Check a whole file without writing anything; ImportRejected lists every problem."""
+    fmt = detect_format(filename, data)
     try:
-        parsed = read_question_file(filename, data)
+        parsed = read_question_file(filename, data, fmt)
     except FormatError as error:
         raise ImportRejected(error.problems) from None
     problems = []
@@ -118,7 +118,7 @@ def preview_import(
                 )
     if problems:
         raise ImportRejected(problems)
-    preview = ImportPreview(filename, detect_format(filename, data), parsed.questions)
+    preview = ImportPreview(filename, fmt, parsed.questions)
     for question in parsed.questions:
         preview.by_type[question.type] += 1
         preview.by_category[join_category_path(_target(question, default_category))] += 1
