@@ -53,7 +53,8 @@ GRADE_OPTIONS: tuple[float, ...] = (
     0.1,
     0.05,
 )
-_FULL = 0.9999999
+# Moodle calls a fraction right above 0.999999 (three thirds of 0.3333333 included).
+_FULL = 0.999999
 
 
 def is_grade_option(fraction: float) -> bool:
@@ -197,7 +198,7 @@ class MultipleChoice(_Choice):
         choices = payload["choices"]
         try:
             picked = sorted({int(i) for i in response or ()})
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return Score(0.0)
         picked = [i for i in picked if 0 <= i < len(choices)]
         total = sum(choices[i]["fraction"] for i in picked)
@@ -236,10 +237,31 @@ def normalise_text(text: str, case_sensitive: bool = False) -> str:
     return folded if case_sensitive else folded.casefold()
 
 
-def _pattern(answer: str, case_sensitive: bool) -> re.Pattern[str]:
-    # As in Moodle, '*' in an accepted answer matches any run of characters.
-    parts = [re.escape(part) for part in normalise_text(answer, case_sensitive).split("*")]
-    return re.compile(".*".join(parts), re.DOTALL)
+_UNESCAPED_STAR = re.compile(r"(?<!\\)\*")
+
+
+def wildcard_match(answer: str, given: str) -> bool:
+    """Whether ``given`` matches ``answer``, where '*' stands for any run of characters and
+    '\\*' for a star itself, as in Moodle.
+
+    Matched piece by piece with ``str.find`` instead of a regular expression: the learner
+    types the text, and a pattern with many stars must not make a regex backtrack for minutes.
+    """
+    pieces = [piece.replace("\\*", "*") for piece in _UNESCAPED_STAR.split(answer)]
+    if len(pieces) == 1:
+        return given == pieces[0]
+    first, *middle, last = pieces
+    if not given.startswith(first) or len(given) < len(first) + len(last):
+        return False
+    if not given.endswith(last):
+        return False
+    position, end = len(first), len(given) - len(last)
+    for piece in middle:
+        found = given.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
 
 
 class ShortAnswer(QuestionType):
@@ -264,7 +286,7 @@ class ShortAnswer(QuestionType):
         case_sensitive = bool(payload.get("case_sensitive"))
         given = normalise_text(response, case_sensitive)
         for answer in payload["answers"]:
-            if _pattern(answer["text"], case_sensitive).fullmatch(given):
+            if wildcard_match(normalise_text(answer["text"], case_sensitive), given):
                 return Score(_clamp(answer["fraction"]), _feedback(answer["feedback"]))
         return Score(0.0)
 
@@ -277,12 +299,19 @@ def parse_number(text: Any) -> float | None:
     if isinstance(text, bool):
         return None
     if isinstance(text, int | float):
-        return float(text) if math.isfinite(text) else None
+        try:
+            value = float(text)
+        except OverflowError:  # an int too big for a float
+            return None
+        return value if math.isfinite(value) else None
     if not isinstance(text, str):
         return None
     cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if re.fullmatch(r"[-+]?\d+,\d+", cleaned):
         cleaned = cleaned.replace(",", ".")
+    elif re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?", cleaned):
+        # As in Moodle: with a point, or more than one comma, commas group thousands.
+        cleaned = cleaned.replace(",", "")
     try:
         value = float(cleaned)
     except ValueError:
@@ -388,7 +417,7 @@ class Ordering(QuestionType):
         items = payload["items"]
         try:
             order = [int(i) for i in response]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return Score(0.0)
         if sorted(order) != list(range(len(items))):
             return Score(0.0)
