@@ -19,7 +19,7 @@ from lms.courses.cli import content_cli
 from lms.courses.routes import bp as courses_bp
 from lms.database import configure_sqlite
 from lms.demo import demo_cli
-from lms.exams.cli import questions_cli
+from lms.exams.cli import exams_cli, questions_cli
 from lms.exams.routes import bp as exams_bp
 from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
@@ -88,6 +88,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(questions_cli)
+    app.cli.add_command(exams_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

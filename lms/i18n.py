@@ -7,6 +7,9 @@ send is mapped to exactly ``zh_Hans`` here.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
@@ -48,3 +51,8 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["LMS_TIMEZONE"]
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of ``moment`` where the centre is (LMS_TIMEZONE)."""
+    return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).date()

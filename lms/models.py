@@ -10,11 +10,19 @@ from lms.accounts.models import (  # noqa: F401
 )
 from lms.courses.models import Course, CourseCompletion, Lesson, LessonProgress  # noqa: F401
 from lms.exams.models import (  # noqa: F401
+    Answer,
+    Attempt,
+    Certificate,
+    CertificateSeal,
+    Exam,
+    ExamDrawRule,
+    ExamOverride,
     Question,
     QuestionCategory,
     QuestionFile,
     QuestionImport,
     QuestionVersion,
+    Regrade,
     Tag,
 )
 from lms.records.models import ParticipationRecord  # noqa: F401

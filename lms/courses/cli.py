@@ -29,6 +29,7 @@ def sync_command(path: Path | None) -> None:
     root = path or Path(current_app.root_path).parent / "content"
     report = services.sync_content(root)
     bank = exams.sync_question_bank(root / "questions")
+    papers = exams.sync_exams(root / "exams")
     db.session.commit()
     for label, slugs in (
         (_("created"), report.created),
@@ -46,7 +47,10 @@ def sync_command(path: Path | None) -> None:
                 retired=bank.retired,
             )
         )
-    if not report.changed and not bank.changed:
+    for label, slugs in ((_("created"), papers.created), (_("updated"), papers.updated)):
+        for slug in slugs:
+            click.echo(f"{slug}: {label}")
+    if not report.changed and not bank.changed and not papers.changed:
         click.echo(
             _(
                 "Nothing changed (%(count)d courses and %(questions)d questions up to date).",
@@ -54,7 +58,8 @@ def sync_command(path: Path | None) -> None:
                 questions=bank.unchanged,
             )
         )
-    for problem in report.problems + bank.problems:
+    problems = report.problems + bank.problems + papers.problems
+    for problem in problems:
         click.echo(problem, err=True)
-    if report.problems or bank.problems:
+    if problems:
         raise SystemExit(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from lms.courses.models import Course, CourseCategory, CourseCompletion, Lesson,
 from lms.database import utcnow
 from lms.exams import services as exams
 from lms.extensions import db
+from lms.i18n import local_date
 from lms.records import services as records
 
 
@@ -140,11 +141,6 @@ def course_summary(course: Course, locale: str) -> str:
     return (
         course.summary_en if locale == "en" and course.summary_en else None
     ) or course.summary_zh
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar date of ``moment`` where the centre is (LMS_TIMEZONE)."""
-    return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).date()
 
 
 def _progress(user_id: int, lesson: Lesson, now: datetime) -> LessonProgress:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from lms.errors import ImportRejected
 from lms.exams.formats import split_category_path
 from lms.exams.forms import TYPE_LABELS
-from lms.exams.services import bank, interchange
+from lms.exams.services import attempts, bank, interchange
 from lms.extensions import db
 
 questions_cli = AppGroup("questions", help="Import and export the question bank.")
@@ -90,3 +90,14 @@ def export_command(fmt: str, category: str, out: Path) -> None:
     for skipped in export.skipped:
         click.echo(_("skipped: %(reason)s", reason=skipped), err=True)
     click.echo(_("%(file)s: exported %(count)d questions.", file=str(out), count=export.count))
+
+
+exams_cli = AppGroup("exams", help="Run exams: finalise attempts whose time is up.")
+
+
+@exams_cli.command("close-expired")
+def close_expired_command() -> None:
+    """Finalise and grade every attempt past its deadline and grace (run it every minute)."""
+    count = attempts.close_expired()
+    db.session.commit()
+    click.echo(_("%(count)d expired attempts finalised.", count=count))

@@ -49,5 +49,7 @@ class ParticipationRecord(db.Model):
     minutes: Mapped[int | None]
     credit_hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
     result: Mapped[str | None] = mapped_column(sa.String(100))
+    # An exam's percentage; other kinds leave it empty.
+    score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

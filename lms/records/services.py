@@ -35,6 +35,7 @@ def record_participation(
     minutes: int | None = None,
     credit_hours: Decimal | None = None,
     result: str | None = None,
+    score: Decimal | None = None,
 ) -> ParticipationRecord:
     """Write one participation, idempotently on ``source_key``.
 
@@ -50,7 +51,7 @@ def record_participation(
         )
         try:
             with db.session.begin_nested():
-                _fill(record, title, method, category, minutes, credit_hours, result)
+                _fill(record, title, method, category, minutes, credit_hours, result, score)
                 db.session.add(record)
         except IntegrityError:  # the same source written by a parallel request
             record = db.session.scalar(
@@ -61,7 +62,7 @@ def record_participation(
             assert record is not None
     if record.user_id != user_id or record.kind != kind:
         raise ValueError(f"source key {source_key!r} already belongs to another participation")
-    _fill(record, title, method, category, minutes, credit_hours, result)
+    _fill(record, title, method, category, minutes, credit_hours, result, score)
     db.session.flush()
     return record
 
@@ -74,6 +75,7 @@ def _fill(
     minutes: int | None,
     credit_hours: Decimal | None,
     result: str | None,
+    score: Decimal | None,
 ) -> None:
     record.title = title[:200]
     record.method = method
@@ -81,6 +83,7 @@ def _fill(
     record.minutes = minutes
     record.credit_hours = credit_hours
     record.result = result
+    record.score = score
 
 
 def records_of(user_id: int) -> list[ParticipationRecord]:

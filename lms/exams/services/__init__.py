@@ -15,11 +15,24 @@ from flask_babel import gettext as _
 from lms.exams.formats import FormatError
 from lms.exams.formats.gift import read_gift
 from lms.exams.question_types import Score, question_type
-from lms.exams.services import bank, interchange
+from lms.exams.services import (
+    attempts,
+    bank,
+    certificates,
+    exam_files,
+    grading,
+    interchange,
+    papers,
+)
 
 __all__ = [
     "CHECK_TYPES",
+    "attempts",
     "bank",
+    "certificates",
+    "grading",
+    "papers",
+    "sync_exams",
     "interchange",
     "FormatError",
     "Score",
@@ -72,3 +85,8 @@ def read_knowledge_check(text: str, filename: str, first_line: int = 1) -> list[
 def sync_question_bank(folder: Path) -> interchange.BankSyncReport:
     """Load the seeded bank from ``content/questions/`` (see ``interchange``)."""
     return interchange.sync_question_bank(folder)
+
+
+def sync_exams(folder: Path) -> exam_files.ExamSyncReport:
+    """Load the seeded exams from ``content/exams/`` (see ``exam_files``)."""
+    return exam_files.sync_exams(folder)

@@ -1,0 +1,35 @@
+"""Refusals of the exams area's rules, each carrying a message for the person refused."""
+
+from __future__ import annotations
+
+
+class ExamError(Exception):
+    """A business rule said no; ``message`` is shown as it is (already translated)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAvailable(ExamError):
+    """The exam cannot be started now: closed, no attempts left, a wait, not for this person."""
+
+
+class AttemptClosed(ExamError):
+    """The attempt no longer takes answers: submitted, expired or graded."""
+
+
+class DeadlinePassed(AttemptClosed):
+    """A save or submit arrived after the deadline and its grace period."""
+
+
+class ExamInvalid(ExamError):
+    """An exam definition that cannot be saved; ``problems`` are (field, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(message for _field, message in problems))
+        self.problems = problems
+
+
+class CertificateError(ExamError):
+    """A certificate action refused (already revoked, a bad seal image)."""

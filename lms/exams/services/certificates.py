@@ -1,0 +1,219 @@
+"""Certificates: issued when an attempt passes, verified publicly by serial, revoked by HR."""
+
+from __future__ import annotations
+
+import secrets
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.accounts import services as accounts
+from lms.database import utcnow
+from lms.exams.certificate_pdf import (
+    CertificateSheet,
+    find_cjk_font,
+    render_certificate,
+    validate_seal_image,
+)
+from lms.exams.errors import CertificateError
+from lms.exams.models import Attempt, Certificate, CertificateSeal, Exam
+from lms.extensions import db
+from lms.i18n import local_date
+
+# No 0/O or 1/I: a serial is read aloud on the phone and typed from paper.
+_SERIAL_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+EXPIRY_NOTICE_DAYS = 30
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months``, on the month's last day where the day does not exist."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def new_serial(issued_on: date) -> str:
+    """``SA-2026-7K3M-Q9XP``: random, so serials cannot be walked through on the public page."""
+    body = "".join(secrets.choice(_SERIAL_ALPHABET) for _ in range(8))
+    return f"SA-{issued_on.year}-{body[:4]}-{body[4:]}"
+
+
+def settle_for(attempt: Attempt, exam: Exam, now: datetime) -> Certificate | None:
+    """Issue the certificate a graded, passed attempt earns; withdraw it if a regrade failed it."""
+    existing = db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == attempt.id))
+    if not attempt.is_passed:
+        if existing is not None and existing.revoked_at is None:
+            revoke(existing, _("The attempt was regraded below the pass mark."), None, now)
+        return existing
+    if existing is not None or exam.certificate_months is None:
+        if existing is not None:
+            existing.score_percent = attempt.percent
+        return existing
+    user = accounts.get_user(attempt.user_id)
+    assert user is not None and attempt.finished_at is not None and attempt.percent is not None
+    issued_on = local_date(attempt.finished_at)
+    certificate = Certificate(
+        serial=new_serial(issued_on),
+        user_id=attempt.user_id,
+        exam_id=exam.id,
+        attempt_id=attempt.id,
+        holder_name=user.name,
+        score_percent=attempt.percent,
+        issued_on=issued_on,
+        expires_on=add_months(issued_on, exam.certificate_months)
+        if exam.certificate_months
+        else None,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def get_certificate(serial: str) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial.upper()))
+
+
+def certificate_of_attempt(attempt_id: int) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == attempt_id))
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.user_id == user_id)
+            .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        )
+    )
+
+
+def status_of(certificate: Certificate, today: date) -> str:
+    """``valid``, ``expired`` or ``revoked``."""
+    if certificate.revoked_at is not None:
+        return "revoked"
+    if certificate.expires_on is not None and certificate.expires_on < today:
+        return "expired"
+    return "valid"
+
+
+def mask_name(name: str) -> str:
+    """A name as the public page shows it: 王*, 黄*燕, 买****力."""
+    letters = list(name)
+    if len(letters) <= 1:
+        return name
+    if len(letters) == 2:
+        return letters[0] + "*"
+    return letters[0] + "*" * (len(letters) - 2) + letters[-1]
+
+
+@dataclass(frozen=True)
+class Verification:
+    serial: str
+    status: str
+    masked_name: str
+    exam_title: str
+    exam_title_en: str | None
+    issued_on: date
+    expires_on: date | None
+    revoked_on: date | None
+
+
+def verify(serial: str, today: date | None = None) -> Verification | None:
+    """What the public verification page may say about ``serial``; None if there is no such."""
+    certificate = get_certificate(serial.strip())
+    if certificate is None:
+        return None
+    exam = db.session.get(Exam, certificate.exam_id)
+    assert exam is not None
+    today = today or local_date(utcnow())
+    return Verification(
+        serial=certificate.serial,
+        status=status_of(certificate, today),
+        masked_name=mask_name(certificate.holder_name),
+        exam_title=exam.title,
+        exam_title_en=exam.title_en,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        revoked_on=local_date(certificate.revoked_at) if certificate.revoked_at else None,
+    )
+
+
+def revoke(
+    certificate: Certificate, reason: str, by_id: int | None, now: datetime | None = None
+) -> None:
+    """Withdraw ``certificate``; verification answers "revoked" from now on."""
+    if certificate.revoked_at is not None:
+        raise CertificateError(_("This certificate is already revoked."))
+    if not reason.strip():
+        raise CertificateError(_("Give the reason for revoking."))
+    certificate.revoked_at = now or utcnow()
+    certificate.revoked_by_id = by_id
+    certificate.revoke_reason = reason.strip()[:300]
+    db.session.flush()
+
+
+def expiring(within_days: int = EXPIRY_NOTICE_DAYS, today: date | None = None) -> list[Certificate]:
+    """Valid certificates that expire within ``within_days`` (HR's re-certification list)."""
+    today = today or local_date(utcnow())
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(
+                Certificate.revoked_at.is_(None),
+                Certificate.expires_on.is_not(None),
+                Certificate.expires_on >= today,
+                Certificate.expires_on <= today + timedelta(days=within_days),
+            )
+            .order_by(Certificate.expires_on)
+        )
+    )
+
+
+def recertify_by(user_id: int, today: date | None = None) -> list[Certificate]:
+    """The person's own certificates expiring within the notice period (their dashboard)."""
+    return [c for c in expiring(today=today) if c.user_id == user_id]
+
+
+def set_seal(data: bytes, mime_type: str, by_id: int | None) -> CertificateSeal:
+    """Store the seal printed on certificates from now on; a bad image is refused."""
+    try:
+        validate_seal_image(data)
+    except ValueError as error:
+        raise CertificateError(str(error)) from error
+    seal = CertificateSeal(data=data, mime_type=mime_type, uploaded_by_id=by_id)
+    db.session.add(seal)
+    db.session.flush()
+    return seal
+
+
+def current_seal() -> CertificateSeal | None:
+    return db.session.scalar(
+        sa.select(CertificateSeal).order_by(CertificateSeal.id.desc()).limit(1)
+    )
+
+
+def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
+    """The certificate as an A4 landscape PDF with the seal, if any, and a QR to ``verify_url``."""
+    exam = db.session.get(Exam, certificate.exam_id)
+    user = accounts.get_user(certificate.user_id)
+    assert exam is not None and user is not None
+    seal = current_seal()
+    sheet = CertificateSheet(
+        serial=certificate.serial,
+        holder_name=certificate.holder_name,
+        employee_no=user.employee_no,
+        exam_title=exam.title,
+        exam_title_en=exam.title_en,
+        score_percent=certificate.score_percent,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        verify_url=verify_url,
+        issuer=current_app.config.get("CERTIFICATE_ISSUER", "客服中心 培训与质量部"),
+        seal_image=seal.data if seal else None,
+    )
+    configured = current_app.config.get("CERTIFICATE_FONT")
+    return render_certificate(sheet, find_cjk_font(configured) if configured else None)

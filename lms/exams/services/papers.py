@@ -1,0 +1,308 @@
+"""Exam definitions: who may sit them and when, and drawing the paper of an attempt.
+
+A paper is drawn once, at the start of an attempt, from the exam's draw rules: a
+fixed question, or N questions drawn at random from a category (and, by
+default, its subcategories), optionally only of some types, a tag or a
+difficulty. Random draws prefer questions the person has not seen in their
+earlier attempts at the exam, and fall back on seen ones only when the pool is
+too small. Descriptions, and questions tagged ``case`` (they lean on the case
+description before them), are never drawn at random: they only make sense as
+fixed questions placed together.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from lms.database import utcnow
+from lms.exams.errors import NotAvailable
+from lms.exams.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    Certificate,
+    Exam,
+    ExamDrawRule,
+    ExamOverride,
+    ExamStatus,
+    Question,
+    QuestionCategory,
+    QuestionStatus,
+    QuestionVersion,
+    Tag,
+)
+from lms.exams.question_types import QUESTION_TYPES
+from lms.exams.services.bank import subcategory_ids
+from lms.extensions import db
+
+CASE_TAG = "case"
+#: Types a random draw may take unless a rule names its own.
+DRAWABLE_TYPES = tuple(name for name in QUESTION_TYPES if name != "description")
+#: A certificate holder may sit the exam again this many days before it expires.
+RECERTIFY_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PersonalRules:
+    """An exam's timing and attempts for one person, their override applied."""
+
+    opens_at: datetime | None
+    closes_at: datetime | None
+    time_limit_minutes: int | None
+    max_attempts: int | None
+
+
+def personal_rules(exam: Exam, user_id: int) -> PersonalRules:
+    override = db.session.scalar(
+        sa.select(ExamOverride).where(
+            ExamOverride.exam_id == exam.id, ExamOverride.user_id == user_id
+        )
+    )
+    limit, attempts = exam.time_limit_minutes, exam.max_attempts
+    opens_at, closes_at = exam.opens_at, exam.closes_at
+    if override is not None:
+        if limit is not None:
+            limit += override.extra_minutes
+        if attempts is not None:
+            attempts += override.extra_attempts
+        opens_at = override.opens_at or opens_at
+        closes_at = override.closes_at or closes_at
+    return PersonalRules(opens_at, closes_at, limit, attempts)
+
+
+def in_audience(exam: Exam, user: Any) -> bool:
+    """Whether ``user`` is among the people ``exam`` is for; an empty criterion lets all in."""
+    audience = exam.audience or {}
+    roles = audience.get("roles") or []
+    if roles and not any(role in {r.value for r in user.roles} for role in roles):
+        return False
+    departments = audience.get("department_ids") or []
+    if departments and user.department_id not in departments:
+        return False
+    levels = audience.get("levels") or []
+    if levels and (user.level is None or user.level.value not in levels):
+        return False
+    hired_after = audience.get("hired_after")
+    return not (
+        hired_after and (user.hire_date is None or user.hire_date < date.fromisoformat(hired_after))
+    )
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What the start page says: whether an attempt can begin now, and if not, why."""
+
+    can_start: bool
+    reason: str | None
+    attempts_used: int
+    attempts_allowed: int | None
+    next_start_at: datetime | None
+    resume_attempt_id: int | None
+    rules: PersonalRules
+    certified_until: date | None
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.attempts_allowed is None:
+            return None
+        return max(0, self.attempts_allowed - self.attempts_used)
+
+
+def _cycle_attempts(exam: Exam, user_id: int, today: date) -> tuple[list[Attempt], date | None]:
+    """The attempts of the person's current certification cycle, and a valid certificate's end.
+
+    A passed attempt ends a cycle; when its certificate is close to expiry (or gone),
+    a new cycle starts and its attempts are counted afresh.
+    """
+    attempts = list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.exam_id == exam.id, Attempt.user_id == user_id)
+            .order_by(Attempt.number)
+        )
+    )
+    certificate = db.session.scalar(
+        sa.select(Certificate)
+        .where(
+            Certificate.exam_id == exam.id,
+            Certificate.user_id == user_id,
+            Certificate.revoked_at.is_(None),
+        )
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+    valid_until = None
+    if certificate is not None and (
+        certificate.expires_on is None or certificate.expires_on >= today
+    ):
+        valid_until = certificate.expires_on or date.max
+    passed = [a for a in attempts if a.is_passed]
+    if passed:
+        last = passed[-1].number
+        attempts = [a for a in attempts if a.number > last]
+    return attempts, valid_until
+
+
+def availability(exam: Exam, user: Any, now: datetime | None = None) -> Availability:
+    """Whether ``user`` may start ``exam`` at ``now``, with the reason when not."""
+    now = now or utcnow()
+    rules = personal_rules(exam, user.id)
+    today = now.date()
+    cycle, certified_until = _cycle_attempts(exam, user.id, today)
+    used = len(cycle)
+    resume = next((a.id for a in cycle if a.state == AttemptState.IN_PROGRESS), None)
+    next_start = None
+    if exam.attempt_wait_minutes and cycle and cycle[-1].finished_at:
+        next_start = cycle[-1].finished_at + timedelta(minutes=exam.attempt_wait_minutes)
+
+    def result(reason: str | None) -> Availability:
+        return Availability(
+            reason is None,
+            reason,
+            used,
+            rules.max_attempts,
+            next_start,
+            resume,
+            rules,
+            None if certified_until == date.max else certified_until,
+        )
+
+    if resume is not None:
+        return result(None)
+    if exam.status != ExamStatus.PUBLISHED:
+        return result(_("This exam is not open to candidates."))
+    if not in_audience(exam, user):
+        return result(_("This exam is not assigned to you."))
+    if rules.opens_at and now < rules.opens_at:
+        return result(
+            _("The exam opens at %(time)s.", time=format_datetime(rules.opens_at, "short"))
+        )
+    if rules.closes_at and now >= rules.closes_at:
+        return result(_("The exam closed at %(time)s.", time=format_datetime(rules.closes_at)))
+    if certified_until and certified_until > today + timedelta(days=RECERTIFY_WINDOW_DAYS):
+        opens = certified_until - timedelta(days=RECERTIFY_WINDOW_DAYS)
+        return result(
+            _(
+                "You are certified until %(until)s; re-certification opens on %(opens)s.",
+                until=certified_until.isoformat(),
+                opens=opens.isoformat(),
+            )
+        )
+    if rules.max_attempts is not None and used >= rules.max_attempts:
+        return result(_("You have used all %(count)d attempts.", count=rules.max_attempts))
+    if next_start and now < next_start:
+        return result(
+            _(
+                "You may start your next attempt at %(time)s.",
+                time=format_datetime(next_start, "short"),
+            )
+        )
+    return result(None)
+
+
+def deadline_for(rules: PersonalRules, started_at: datetime) -> datetime | None:
+    """The time limit from ``started_at``, never later than the (personal) closing time."""
+    candidates = []
+    if rules.time_limit_minutes:
+        candidates.append(started_at + timedelta(minutes=rules.time_limit_minutes))
+    if rules.closes_at:
+        candidates.append(rules.closes_at)
+    return min(candidates) if candidates else None
+
+
+# --- drawing the paper --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawnQuestion:
+    question_id: int
+    version: QuestionVersion
+    mark: float
+
+
+def _pool_query(rule: ExamDrawRule) -> sa.Select[tuple[int]]:
+    category = db.session.get(QuestionCategory, rule.category_id)
+    if category is None:
+        raise NotAvailable(_("A draw rule of this exam names a category that is gone."))
+    ids = subcategory_ids(category) if rule.include_subcategories else [category.id]
+    query = sa.select(Question.id).where(
+        Question.status == QuestionStatus.PUBLISHED,
+        Question.category_id.in_(ids),
+        Question.type.in_(rule.question_types or DRAWABLE_TYPES),
+        Question.type != "description",
+        ~Question.tags.any(Tag.name == CASE_TAG),
+    )
+    if rule.tag_id:
+        query = query.where(Question.tags.any(Tag.id == rule.tag_id))
+    if rule.difficulty:
+        query = query.where(Question.difficulty == rule.difficulty)
+    return query.order_by(Question.id)
+
+
+def pool_size(rule: ExamDrawRule) -> int:
+    """How many questions a random rule can draw from."""
+    return len(db.session.scalars(_pool_query(rule)).all())
+
+
+def seen_question_ids(exam_id: int, user_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(Answer.question_id)
+            .join(Attempt, Attempt.id == Answer.attempt_id)
+            .where(Attempt.exam_id == exam_id, Attempt.user_id == user_id)
+        )
+    )
+
+
+def draw_paper(exam: Exam, user_id: int, rng: random.Random) -> list[DrawnQuestion]:
+    """The questions of a new attempt, in the order they will be shown."""
+    seen = seen_question_ids(exam.id, user_id)
+    chosen: list[int] = []
+    marks: dict[int, float] = {}
+    fixed_positions: set[int] = set()
+    for rule in exam.draw_rules:
+        if rule.question_id is not None:
+            if rule.question_id not in marks:
+                fixed_positions.add(len(chosen))
+                chosen.append(rule.question_id)
+                marks[rule.question_id] = rule.mark
+            continue
+        pool = [qid for qid in db.session.scalars(_pool_query(rule)) if qid not in marks]
+        if len(pool) < rule.count:
+            raise NotAvailable(
+                _("The question bank has too few questions for this exam; tell a trainer.")
+            )
+        fresh = [qid for qid in pool if qid not in seen]
+        stale = [qid for qid in pool if qid in seen]
+        if len(fresh) >= rule.count:
+            picked = rng.sample(fresh, rule.count)
+        else:
+            picked = fresh + rng.sample(stale, rule.count - len(fresh))
+        for qid in picked:
+            chosen.append(qid)
+            marks[qid] = rule.mark
+    questions = {
+        q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))
+    }
+    if exam.shuffle_questions:
+        # Fixed questions keep their places (a case description and its questions stay
+        # together); only the drawn ones move among the remaining places.
+        movable = [qid for i, qid in enumerate(chosen) if i not in fixed_positions]
+        rng.shuffle(movable)
+        it = iter(movable)
+        chosen = [qid if i in fixed_positions else next(it) for i, qid in enumerate(chosen)]
+    drawn = []
+    for qid in chosen:
+        question = questions[qid]
+        if question.current_version is None or question.status != QuestionStatus.PUBLISHED:
+            raise NotAvailable(_("A question of this exam is not published; tell a trainer."))
+        mark = 0.0 if question.type == "description" else marks[qid]
+        drawn.append(DrawnQuestion(qid, question.current_version, mark))
+    return drawn
