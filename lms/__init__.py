@@ -19,6 +19,7 @@ from lms.courses.cli import content_cli
 from lms.courses.routes import bp as courses_bp
 from lms.database import configure_sqlite
 from lms.demo import demo_cli
+from lms.exams.attempt_routes import bp as attempts_bp
 from lms.exams.cli import exams_cli, questions_cli
 from lms.exams.routes import bp as exams_bp
 from lms.extensions import babel, csrf, db, login_manager, migrate
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(records_bp)
     app.register_blueprint(exams_bp)
+    app.register_blueprint(attempts_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

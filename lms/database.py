@@ -100,9 +100,19 @@ def configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on disk before it is acknowledged (an exam save survives a crash).
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A request that may write takes the write lock at BEGIN: one writer at a time,
+        # waiting on the busy timeout, instead of failing when a read upgrades to a write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    """Reads (GET, HEAD) begin deferred; other requests and CLI commands begin IMMEDIATE."""
+    from flask import has_request_context, request
+
+    return not (has_request_context() and request.method in ("GET", "HEAD"))

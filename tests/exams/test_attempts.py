@@ -381,3 +381,14 @@ def test_an_unanswered_attempt_still_counts_and_saves_nothing(certification, age
         )
         == 0
     )
+
+
+def test_a_tab_whose_reply_was_lost_may_still_change_its_answer(certification, agent) -> None:
+    attempt = attempts.start_attempt(certification, agent)
+    question = next(q for q in attempts.present(attempt) if q.type == "true_false")
+    attempts.save_answers(attempt, agent.id, [AnswerSave(question.position, 0, True, "tab1:1")])
+    # The reply to tab1:1 never arrived, so the tab still believes revision 0.
+    later = attempts.save_answers(
+        attempt, agent.id, [AnswerSave(question.position, 0, False, "tab1:2")]
+    )
+    assert later[0].status == "saved" and question.answer.response is False

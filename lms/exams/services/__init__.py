@@ -23,6 +23,7 @@ from lms.exams.services import (
     grading,
     interchange,
     papers,
+    results,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "certificates",
     "grading",
     "papers",
+    "results",
     "sync_exams",
     "interchange",
     "FormatError",

@@ -275,6 +275,20 @@ def _take_for_saving(attempt: Attempt, user_id: int, now: datetime) -> None:
     )
 
 
+def _write(
+    answer: Answer, guard: sa.ColumnElement[bool], response: Any, token: str, now: datetime
+) -> bool:
+    """Store ``response`` as the answer's next revision if ``guard`` still holds."""
+    written = db.session.execute(
+        sa.update(Answer)
+        .where(Answer.id == answer.id, guard)
+        .values(response=response, revision=Answer.revision + 1, save_token=token, saved_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(answer)
+    return bool(written)
+
+
 def save_answers(
     attempt: Attempt,
     user_id: int,
@@ -297,18 +311,13 @@ def save_answers(
     _take_for_saving(attempt, user_id, now)
     results = []
     for save, answer, response in cleaned:
-        written = db.session.execute(
-            sa.update(Answer)
-            .where(Answer.id == answer.id, Answer.revision == save.revision)
-            .values(
-                response=response,
-                revision=Answer.revision + 1,
-                save_token=save.token[:64],
-                saved_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.refresh(answer)
+        token = save.token[:64]
+        written = _write(answer, Answer.revision == save.revision, response, token, now)
+        if not written and answer.save_token != token and _same_tab(answer.save_token, token):
+            # This tab's own earlier save landed but its reply was lost: the tab is still
+            # the latest writer, so its newer answer replaces its own.
+            guard = Answer.save_token == answer.save_token
+            written = _write(answer, guard, response, token, now)
         if written or answer.save_token == save.token[:64]:
             results.append(SaveResult(save.position, "saved", answer.revision))
         else:
@@ -317,6 +326,13 @@ def save_answers(
         by_position[position].is_flagged = bool(flagged)
     db.session.flush()
     return results
+
+
+def _same_tab(stored: str | None, token: str) -> bool:
+    """Tokens are ``<tab id>:<sequence>``; the same tab id means the same page."""
+    if not stored or ":" not in stored or ":" not in token:
+        return False
+    return stored.split(":", 1)[0] == token.split(":", 1)[0]
 
 
 def submit_attempt(attempt: Attempt, user_id: int, now: datetime | None = None) -> Attempt:

@@ -1,0 +1,144 @@
+"""What learners see of exams: their list, a start page summary, and the review of a
+finished attempt, showing only what the exam's review options allow at this moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from lms.database import utcnow
+from lms.exams.models import Attempt, AttemptState, Certificate, Exam, ExamStatus
+from lms.exams.services import certificates, grading, papers
+from lms.exams.services.attempts import AttemptQuestion, present, right_answer
+from lms.extensions import db
+
+#: Moodle's "immediately after the attempt": the first two minutes after it finishes.
+IMMEDIATELY = timedelta(minutes=2)
+
+
+def get_exam(exam_id: int) -> Exam | None:
+    return db.session.get(Exam, exam_id)
+
+
+def attempts_of(exam_id: int, user_id: int) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.exam_id == exam_id, Attempt.user_id == user_id)
+            .order_by(Attempt.number)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ExamSummary:
+    exam: Exam
+    availability: papers.Availability
+    attempts: list[Attempt]
+    grade: Decimal | None
+    certificate: Certificate | None
+    question_count: int
+
+
+def exam_summary(exam: Exam, user: Any, now: datetime | None = None) -> ExamSummary:
+    mine = attempts_of(exam.id, user.id)
+    graded = [a for a in mine if a.state == AttemptState.GRADED]
+    own = [c for c in certificates.certificates_of(user.id) if c.exam_id == exam.id]
+    return ExamSummary(
+        exam=exam,
+        availability=papers.availability(exam, user, now),
+        attempts=mine,
+        grade=grading.exam_grade(exam.grading_method, graded),
+        certificate=own[0] if own else None,
+        question_count=sum(
+            rule.count if rule.question_id is None else 1 for rule in exam.draw_rules
+        ),
+    )
+
+
+def exams_for(user: Any, now: datetime | None = None) -> list[ExamSummary]:
+    """The published exams meant for ``user`` (and any they already sat)."""
+    exams = db.session.scalars(
+        sa.select(Exam).where(Exam.status == ExamStatus.PUBLISHED).order_by(Exam.id)
+    ).all()
+    sat = set(db.session.scalars(sa.select(Attempt.exam_id).where(Attempt.user_id == user.id)))
+    return [
+        exam_summary(exam, user, now)
+        for exam in exams
+        if exam.id in sat or papers.in_audience(exam, user)
+    ]
+
+
+def review_moment(exam: Exam, attempt: Attempt, now: datetime) -> str:
+    """Which column of the review matrix applies now: immediately, open or closed."""
+    if exam.closes_at and now >= exam.closes_at:
+        return "closed"
+    if attempt.finished_at and now - attempt.finished_at <= IMMEDIATELY:
+        return "immediately"
+    return "open"
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    question: AttemptQuestion
+    fraction: float | None
+    mark: float | None
+    max_mark: float
+    feedback: list[str]
+    right_answer: Any
+    comment: str | None
+
+    @property
+    def outcome(self) -> str:
+        if self.question.answer.needs_grading:
+            return "pending"
+        if self.fraction is None:
+            return "none"
+        if self.fraction >= 0.999999:
+            return "right"
+        return "partial" if self.fraction > 0 else "wrong"
+
+
+@dataclass(frozen=True)
+class Review:
+    attempt: Attempt
+    exam: Exam
+    shows: frozenset[str]
+    questions: list[ReviewedQuestion]
+    certificate: Certificate | None
+
+    def allows(self, item: str) -> bool:
+        return item in self.shows
+
+
+def review_of(attempt: Attempt, now: datetime | None = None) -> Review:
+    """A finished attempt as its learner may see it now, per the exam's review options."""
+    now = now or utcnow()
+    exam = get_exam(attempt.exam_id)
+    assert exam is not None
+    shows = frozenset((exam.review or {}).get(review_moment(exam, attempt, now), []))
+    questions = []
+    for shown in present(attempt):
+        answer = shown.answer
+        questions.append(
+            ReviewedQuestion(
+                question=shown,
+                fraction=answer.fraction if "correctness" in shows or "marks" in shows else None,
+                mark=answer.mark if "marks" in shows else None,
+                max_mark=answer.max_mark,
+                feedback=list(answer.feedback or []) if "feedback" in shows else [],
+                right_answer=right_answer(shown) if "right_answers" in shows else None,
+                comment=answer.grader_comment if "feedback" in shows else None,
+            )
+        )
+    return Review(
+        attempt=attempt,
+        exam=exam,
+        shows=shows,
+        questions=questions,
+        certificate=certificates.certificate_of_attempt(attempt.id),
+    )

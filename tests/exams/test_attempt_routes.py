@@ -1,0 +1,110 @@
+"""The exam pages over HTTP: start, autosave API, submit, result, certificate, verification."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from lms.exams.models import Attempt, Exam
+from lms.exams.services import attempts, certificates
+from lms.exams.services.exam_files import sync_exams
+from lms.exams.services.interchange import sync_question_bank
+from lms.extensions import db
+from tests.exams.test_attempts import right_response
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+@pytest.fixture
+def certification(db_session) -> Exam:
+    sync_question_bank(CONTENT / "questions")
+    sync_exams(CONTENT / "exams")
+    return db.session.scalar(sa.select(Exam).where(Exam.slug == "service-standards-certification"))
+
+
+def _start(client, exam) -> Attempt:
+    response = client.post(f"/exams/{exam.id}/start")
+    assert response.status_code == 302
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    return db.session.get(Attempt, attempt_id)
+
+
+def test_an_agent_takes_the_certification_end_to_end(client, signed_in, certification) -> None:
+    agent = signed_in("agent", name="李赟")
+    page = client.get("/exams")
+    assert "服务规范考核" in page.get_data(as_text=True)
+    start_page = client.get(f"/exams/{certification.id}").get_data(as_text=True)
+    assert "3 / 3" in start_page
+    attempt = _start(client, certification)
+    html = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert html.count('class="card mb-3 attempt-question"') == 50
+    saves = [
+        {"position": q.position, "revision": 0, "response": right_response(q), "token": f"t:{n}"}
+        for n, q in enumerate(attempts.present(attempt))
+    ]
+    reply = client.post(
+        f"/attempts/{attempt.id}/answers", json={"saves": saves, "flags": {"3": True}}
+    )
+    assert reply.status_code == 200
+    assert {r["status"] for r in reply.json["results"]} == {"saved"}
+    stale = client.post(
+        f"/attempts/{attempt.id}/answers",
+        json={"saves": [dict(saves[0], token="other:1")]},
+    )
+    assert stale.json["results"][0]["status"] == "stale"
+    submit_page = client.get(f"/attempts/{attempt.id}/submit").get_data(as_text=True)
+    assert 'data-testid="flagged"' in submit_page and 'data-testid="unanswered"' not in submit_page
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 302
+    result = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "100.00 %" in result
+    certificate = certificates.certificate_of_attempt(attempt.id)
+    pdf = client.get(f"/certificates/{certificate.serial}.pdf")
+    assert pdf.mimetype == "application/pdf"
+    text = "".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    assert "李赟" in text and certificate.serial in text
+    late = client.post(f"/attempts/{attempt.id}/answers", json={"saves": [saves[1]]})
+    assert late.status_code == 409 and late.json["error"] == "closed"
+    assert agent.id == attempt.user_id
+
+
+def test_verification_is_public_and_masks_the_name(client, create_user, certification) -> None:
+    agent = create_user(name="买买提·艾力")
+    attempt = attempts.start_attempt(certification, agent)
+    saves = [
+        attempts.AnswerSave(q.position, 0, right_response(q), f"t:{q.position}")
+        for q in attempts.present(attempt)
+    ]
+    attempts.save_answers(attempt, agent.id, saves)
+    attempts.submit_attempt(attempt, agent.id)
+    serial = certificates.certificate_of_attempt(attempt.id).serial
+    page = client.get(f"/verify/{serial}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert 'data-status="valid"' in body and "买****力" in body and "买买提" not in body
+    assert client.get("/verify/SA-2026-XXXX-XXXX").status_code == 404
+
+
+def test_another_agent_cannot_reach_an_attempt_or_its_certificate(
+    client, signed_in, create_user, certification
+) -> None:
+    owner = create_user()
+    attempt = attempts.start_attempt(certification, owner)
+    signed_in("agent")
+    assert client.get(f"/attempts/{attempt.id}").status_code == 404
+    assert client.post(f"/attempts/{attempt.id}/answers", json={"saves": []}).status_code == 404
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 404
+
+
+def test_junk_in_the_save_api_is_a_400_and_changes_nothing(
+    client, signed_in, certification
+) -> None:
+    signed_in("agent")
+    attempt = _start(client, certification)
+    for body in (None, [], {"saves": [{"position": "x"}]}, {"saves": [{"position": 1}]}):
+        reply = client.post(f"/attempts/{attempt.id}/answers", json=body)
+        assert reply.status_code == 400, body
+    assert all(a.revision == 0 for a in attempt.answers)
