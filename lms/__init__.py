@@ -22,6 +22,7 @@ from lms.demo import demo_cli
 from lms.exams.attempt_routes import bp as attempts_bp
 from lms.exams.cli import exams_cli, questions_cli
 from lms.exams.routes import bp as exams_bp
+from lms.exams.staff_routes import bp as exam_staff_bp
 from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
 from lms.navigation import links_for
@@ -73,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(records_bp)
     app.register_blueprint(exams_bp)
     app.register_blueprint(attempts_bp)
+    app.register_blueprint(exam_staff_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

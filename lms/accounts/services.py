@@ -676,3 +676,18 @@ def department_choices() -> list[tuple[int, str]]:
     """(id, path) of every department in tree order, for filters in any area."""
     paths = department_paths()
     return [(node.department.id, paths[node.department.id]) for node in department_tree()]
+
+
+def users_by_id(ids: Iterable[int]) -> list[User]:
+    """The users with these ids, in one query (for tables listing many people)."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(wanted))))
+
+
+def ids_in_department(department_id: int) -> sa.Select[tuple[int]]:
+    """A subquery of the ids of people in ``department_id`` and the departments below it."""
+    return sa.select(User.id).where(
+        User.department_id.in_(department_and_descendants(department_id))
+    )

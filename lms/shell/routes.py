@@ -9,6 +9,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from lms.accounts import services as accounts
+from lms.exams import services as exams
 from lms.extensions import db
 from lms.i18n import LOCALES, SESSION_KEY
 from lms.navigation import links_for
@@ -25,6 +26,7 @@ def home() -> ResponseReturnValue:
         "shell/home.html",
         profile=accounts.profile_of(current_user),
         cards=[link for link in links_for(current_user) if link.description],
+        recertify=exams.certificates.recertify_by(current_user.id),
     )
 
 

@@ -125,6 +125,18 @@ def test_an_agent_takes_the_certification_and_gets_a_verifiable_certificate(
     public.goto(f"{live_server.url}/verify/{serial}")
     expect(public.get_by_test_id("verify-status")).to_have_attribute("data-status", "valid")
     expect(public.locator("body")).to_contain_text("王*")
+    # HR revokes it; the same public page then says so.
+    hr = browser.new_context(locale="zh-CN").new_page()
+    sign_in_page(hr, live_server, "HR0601", PASSWORD)
+    hr.goto(f"{live_server.url}/certificates")
+    row = hr.locator(f"tr[data-serial='{serial}']")
+    row.locator("summary").click()
+    row.locator("textarea").fill("培训记录核查发现代考")
+    row.get_by_role("button", name="撤销").click()
+    expect(hr.locator(f"tr[data-serial='{serial}']")).to_contain_text("已撤销")
+    hr.context.close()
+    public.reload()
+    expect(public.get_by_test_id("verify-status")).to_have_attribute("data-status", "revoked")
     public.context.close()
 
 

@@ -108,3 +108,96 @@ def test_junk_in_the_save_api_is_a_400_and_changes_nothing(
         reply = client.post(f"/attempts/{attempt.id}/answers", json=body)
         assert reply.status_code == 400, body
     assert all(a.revision == 0 for a in attempt.answers)
+
+
+def _graded_attempt(certification, agent, right: bool = True) -> Attempt:
+    attempt = attempts.start_attempt(certification, agent)
+    saves = [
+        attempts.AnswerSave(q.position, 0, right_response(q), f"t:{q.position}")
+        for q in attempts.present(attempt)
+        if right
+    ]
+    attempts.save_answers(attempt, agent.id, saves)
+    attempts.submit_attempt(attempt, agent.id)
+    return attempt
+
+
+def test_trainers_filter_and_export_attempts_and_see_item_analysis(
+    client, signed_in, create_user, create_department, certification
+) -> None:
+    team = create_department("客服中心/热线客服部/一组")
+    passed = _graded_attempt(certification, create_user(name="张伟", department=team))
+    _graded_attempt(certification, create_user(name="刘洋"), right=False)
+    signed_in("trainer")
+    page = client.get("/exam-results").get_data(as_text=True)
+    assert "张伟" in page and "刘洋" in page
+    only_team = client.get(f"/exam-results?department={team.id}&result=passed")
+    assert "张伟" in only_team.get_data(as_text=True)
+    assert "刘洋" not in only_team.get_data(as_text=True)
+    csv = client.get(f"/exam-results/export.csv?department={team.id}").data.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("工号,姓名,部门") and "张伟" in csv and "100.0" in csv
+    xlsx = client.get("/exam-results/export.xlsx")
+    assert xlsx.mimetype.endswith("sheet")
+    detail = client.get(f"/exam-results/attempts/{passed.id}").get_data(as_text=True)
+    assert "张伟" in detail
+    items = client.get(f"/exam-results/exams/{certification.id}/items").get_data(as_text=True)
+    assert "Too easy" in items or "过于简单" in items
+
+
+def test_hr_revokes_a_certificate_and_uploads_a_seal(
+    client, signed_in, create_user, certification
+) -> None:
+    agent = create_user(name="黄晓燕")
+    attempt = _graded_attempt(certification, agent)
+    serial = certificates.certificate_of_attempt(attempt.id).serial
+    signed_in("hr")
+    assert serial in client.get("/certificates").get_data(as_text=True)
+    refused = client.post(f"/certificates/{serial}/revoke", data={f"{serial}-reason": ""})
+    assert refused.status_code == 302
+    assert client.get(f"/verify/{serial}").get_data(as_text=True).count('data-status="valid"') == 1
+    client.post(f"/certificates/{serial}/revoke", data={f"{serial}-reason": "资料造假"})
+    assert 'data-status="revoked"' in client.get(f"/verify/{serial}").get_data(as_text=True)
+    bad = client.post(
+        "/certificates/seal", data={"image": (io.BytesIO(b"not an image"), "seal.png")}
+    )
+    assert bad.status_code == 400 and "data-field-error" in bad.get_data(as_text=True)
+
+
+def test_the_agent_is_told_to_recertify_a_month_before_expiry(
+    client, signed_in, certification
+) -> None:
+    agent = signed_in("agent", name="朱婷")
+    attempt = _graded_attempt(certification, agent)
+    certificate = certificates.certificate_of_attempt(attempt.id)
+    assert 'data-testid="recertify"' not in client.get("/").get_data(as_text=True)
+    from datetime import timedelta
+
+    from lms.database import utcnow
+
+    certificate.expires_on = utcnow().date() + timedelta(days=20)
+    home = client.get("/").get_data(as_text=True)
+    assert 'data-testid="recertify"' in home and certificate.expires_on.isoformat() in home
+
+
+def test_a_trainer_grades_an_essay_from_the_queue(client, signed_in, create_user, certification):
+    from tests.exams.test_attempts import _essay_exam
+
+    agent = create_user()
+    exam = _essay_exam(certification)
+    attempt = attempts.start_attempt(exam, agent)
+    shown = attempts.present(attempt)
+    attempts.save_answers(
+        attempt, agent.id, [attempts.AnswerSave(shown[1].position, 0, "先共情", "e")]
+    )
+    attempts.submit_attempt(attempt, agent.id)
+    signed_in("trainer")
+    db.session.commit()  # as earlier requests did: the refused mark below rolls back
+    answer_id = shown[1].answer.id
+    assert f'data-testid="grade-{answer_id}"' in client.get("/grading").get_data(as_text=True)
+    too_high = client.post(f"/grading/{answer_id}", data={f"a{answer_id}-mark": "9"})
+    assert too_high.status_code == 400 and "data-field-error" in too_high.get_data(as_text=True)
+    done = client.post(
+        f"/grading/{answer_id}", data={f"a{answer_id}-mark": "3", f"a{answer_id}-comment": "好"}
+    )
+    assert done.status_code == 302 and done.headers["Location"] == "/grading"
+    assert attempt.state.value == "graded" and attempt.percent is not None

@@ -183,7 +183,9 @@ def set_seal(data: bytes, mime_type: str, by_id: int | None) -> CertificateSeal:
     try:
         validate_seal_image(data)
     except ValueError as error:
-        raise CertificateError(str(error)) from error
+        raise CertificateError(
+            _("The seal must be a readable PNG or JPEG image of at most 40 megapixels.")
+        ) from error
     seal = CertificateSeal(data=data, mime_type=mime_type, uploaded_by_id=by_id)
     db.session.add(seal)
     db.session.flush()
@@ -217,3 +219,14 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     )
     configured = current_app.config.get("CERTIFICATE_FONT")
     return render_certificate(sheet, find_cjk_font(configured) if configured else None)
+
+
+def recent(limit: int = 100) -> list[Certificate]:
+    """The latest certificates issued, newest first."""
+    return list(
+        db.session.scalars(sa.select(Certificate).order_by(Certificate.id.desc()).limit(limit))
+    )
+
+
+def holder_ids() -> set[int]:
+    return set(db.session.scalars(sa.select(Certificate.user_id).distinct()))

@@ -142,3 +142,26 @@ def review_of(attempt: Attempt, now: datetime | None = None) -> Review:
         questions=questions,
         certificate=certificates.certificate_of_attempt(attempt.id),
     )
+
+
+def all_exams() -> list[Exam]:
+    return list(db.session.scalars(sa.select(Exam).order_by(Exam.id)))
+
+
+def full_review_of(attempt: Attempt) -> Review:
+    """An attempt with everything shown: what trainers see."""
+    review = review_of(attempt)
+    everything = frozenset(("answers", "correctness", "marks", "feedback", "right_answers"))
+    questions = [
+        ReviewedQuestion(
+            question=item.question,
+            fraction=item.question.answer.fraction,
+            mark=item.question.answer.mark,
+            max_mark=item.max_mark,
+            feedback=list(item.question.answer.feedback or []),
+            right_answer=right_answer(item.question),
+            comment=item.question.answer.grader_comment,
+        )
+        for item in review.questions
+    ]
+    return Review(review.attempt, review.exam, everything, questions, review.certificate)
