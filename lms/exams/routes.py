@@ -19,7 +19,7 @@ from lms.exams.forms import CategoryForm, ImportForm, MoveForm, QuestionFilterFo
 from lms.exams.models import Difficulty, Question, QuestionStatus
 from lms.exams.question_types import QUESTION_TYPES
 from lms.exams.rendering import question_html
-from lms.exams.services import bank, interchange
+from lms.exams.services import bank, grading, interchange
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.navigation import NavEntry, register
@@ -250,6 +250,7 @@ def _question_page(question: Question, version, move: MoveForm | None = None) ->
         path="/".join(bank.category_path(question.category)),
         type_label=bank_forms.TYPE_LABELS[question.type],
         action_form=ConfirmForm(),
+        regradable=grading.regradable_count(question),
         move=move,
         is_current=version.id == question.current_version_id,
     )

@@ -201,3 +201,44 @@ def test_a_trainer_grades_an_essay_from_the_queue(client, signed_in, create_user
     )
     assert done.status_code == 302 and done.headers["Location"] == "/grading"
     assert attempt.state.value == "graded" and attempt.percent is not None
+
+
+def test_a_trainer_regrades_from_the_question_page(
+    client, signed_in, create_user, certification
+) -> None:
+    from lms.exams.models import ExamDrawRule, ExamStatus, Question
+    from lms.exams.services import bank
+
+    question = db.session.scalar(
+        sa.select(Question).where(Question.type == "true_false").order_by(Question.id)
+    )
+    exam = Exam(title="判断", status=ExamStatus.PUBLISHED, audience={}, review={})
+    exam.draw_rules = [ExamDrawRule(position=1, question_id=question.id)]
+    db.session.add(exam)
+    agent = create_user()
+    attempt = attempts.start_attempt(exam, agent)
+    key = question.current_version.payload["answer"]
+    attempts.save_answers(attempt, agent.id, [attempts.AnswerSave(1, 0, not key, "t:1")])
+    attempts.submit_attempt(attempt, agent.id)
+    assert attempt.percent == 0
+    version = question.current_version
+    bank.revise_question(
+        question,
+        bank.QuestionDraft(
+            category=question.category,
+            type="true_false",
+            name=version.name,
+            text=version.text,
+            payload={**version.payload, "answer": not key},
+            text_en=version.text_en,
+            payload_en={**version.payload_en, "answer": not key} if version.payload_en else None,
+        ),
+        None,
+    )
+    signed_in("trainer")
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert f"/questions/{question.id}/regrade" in page
+    assert client.post(f"/questions/{question.id}/regrade").status_code == 302
+    assert attempt.percent == 100
+    detail = client.get(f"/exam-results/attempts/{attempt.id}").get_data(as_text=True)
+    assert "0.00 → 100.00" in detail
