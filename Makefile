@@ -9,12 +9,12 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev translations db content demo lint lock i18n-update clean
+.PHONY: run test setup setup-dev translations db content demo lint lock i18n-update clean cjk-font
 
-run: setup db content demo
+run: setup cjk-font db content demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup-dev translations
+test: setup-dev translations cjk-font
 	$(BIN)/pytest
 
 setup: $(VENV)/.runtime translations
@@ -31,6 +31,17 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# Certificate PDFs embed a CJK font from disk (never fetched at run time): Debian's
+# fonts-noto-cjk, installed here when we may, else named in one line.
+cjk-font:
+	@if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 && [ -z "$$CERTIFICATE_FONT" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "Certificates need a CJK font: sudo apt-get install -y fonts-noto-cjk (or set CERTIFICATE_FONT)"; \
+	  fi; \
+	fi
 
 # .mo files are build output: compiled from the committed .po catalogues.
 translations: $(VENV)/.runtime

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.exams.models import Answer, Attempt, AttemptState, Exam, QuestionVersion
@@ -116,7 +117,7 @@ def _chosen(version: QuestionVersion, language: str, response: object) -> tuple[
     if version.type == "multiple_choice" and isinstance(response, list):
         return tuple(payload["choices"][i]["text"] for i in response)
     if version.type == "true_false" and isinstance(response, bool):
-        return ("True" if response else "False",)
+        return (_("True") if response else _("False"),)
     return ()
 
 
