@@ -56,3 +56,17 @@ def select_timezone() -> str:
 def local_date(moment: datetime) -> date:
     """The calendar date of ``moment`` where the centre is (LMS_TIMEZONE)."""
     return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).date()
+
+
+def from_local(moment: datetime | None) -> datetime | None:
+    """A wall-clock time typed in a form (no zone) as the aware moment in LMS_TIMEZONE."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=ZoneInfo(current_app.config["LMS_TIMEZONE"]))
+
+
+def to_local(moment: datetime | None) -> datetime | None:
+    """An aware moment as the wall-clock time a form shows (no zone)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).replace(tzinfo=None)

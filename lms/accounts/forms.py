@@ -10,13 +10,12 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.models import Level, Role
+from lms.forms import MultiCheckboxField
 
 
 def _optional_int(value: object) -> int | None:
@@ -53,11 +52,6 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired()],
         render_kw={"autocomplete": "new-password"},
     )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(FlaskForm):

@@ -23,13 +23,5 @@ class DeadlinePassed(AttemptClosed):
     """A save or submit arrived after the deadline and its grace period."""
 
 
-class ExamInvalid(ExamError):
-    """An exam definition that cannot be saved; ``problems`` are (field, message) pairs."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(message for _field, message in problems))
-        self.problems = problems
-
-
 class CertificateError(ExamError):
     """A certificate action refused (already revoked, a bad seal image)."""

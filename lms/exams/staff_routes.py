@@ -3,6 +3,9 @@ item analysis, the essay grading queue, regrades, and certificates (revoke, seal
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -12,15 +15,25 @@ from wtforms import SelectChoice
 
 from lms.access import roles_required
 from lms.accounts import services as accounts
+from lms.accounts.models import Level, Role
+from lms.errors import FieldErrors
 from lms.exams.errors import CertificateError, ExamError
-from lms.exams.models import Answer
-from lms.exams.services import attempts, bank, certificates, grading, reports, results
-from lms.exams.staff_forms import AttemptFilterForm, HandGradeForm, RevokeForm, SealForm
+from lms.exams.models import REVIEW_TIMES, Answer, Difficulty, Exam, ExamStatus, GradingMethod
+from lms.exams.services import attempts, bank, certificates, grading, papers, reports, results
+from lms.exams.staff_forms import (
+    AttemptFilterForm,
+    ExamForm,
+    HandGradeForm,
+    OverrideForm,
+    RevokeForm,
+    SealForm,
+)
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.i18n import from_local, to_local
 from lms.navigation import NavEntry, register
 from lms.tabular import write_csv, write_xlsx
-from lms.web import download
+from lms.web import download, put_errors_on_form
 
 bp = Blueprint("exam_staff", __name__, template_folder="templates")
 
@@ -32,6 +45,16 @@ register(
         roles=("trainer", "hr"),
         order=45,
         description=_l("Attempts, item analysis, the grading queue and regrades."),
+    )
+)
+register(
+    NavEntry(
+        "exam_staff.exam_list",
+        _l("Exam setup"),
+        "bi-sliders",
+        roles=("trainer",),
+        order=44,
+        description=_l("Exams: questions drawn, timing, attempts, who may sit them, review."),
     )
 )
 register(
@@ -267,3 +290,185 @@ def seal_image() -> ResponseReturnValue:
     if current is None:
         abort(404)
     return current.data, 200, {"Content-Type": current.mime_type}
+
+
+# --- exam definitions -----------------------------------------------------------------------
+
+
+def _exam_form(exam: Exam | None) -> ExamForm:
+    form = ExamForm(obj=None) if request.method == "POST" else ExamForm(formdata=None)
+    if request.method != "POST" and exam is not None:
+        _fill_exam_form(form, exam)
+    categories = [SelectChoice("", "—")] + [
+        SelectChoice(str(row.category.id), " / ".join(row.path)) for row in bank.category_tree()
+    ]
+    difficulties = [SelectChoice("", _("Any"))] + [
+        SelectChoice(d.value, d.label) for d in Difficulty
+    ]
+    for entry in form.rules:
+        entry.form.category.choices = categories
+        entry.form.difficulty.choices = difficulties
+    form.status.choices = [SelectChoice(s.value, s.label) for s in ExamStatus]
+    form.grading_method.choices = [SelectChoice(m.value, m.label) for m in GradingMethod]
+    form.audience_roles.choices = [SelectChoice(r.value, r.label) for r in Role]
+    form.audience_levels.choices = [SelectChoice(lv.value, lv.label) for lv in Level]
+    form.audience_departments.choices = [
+        SelectChoice(i, path) for i, path in accounts.department_choices()
+    ]
+    items = [SelectChoice(i, label) for i, label in REVIEW_LABELS.items()]
+    for field_ in (form.review_immediately, form.review_open, form.review_closed):
+        field_.choices = items
+    return form
+
+
+REVIEW_LABELS = {
+    "answers": _l("Their answers"),
+    "correctness": _l("Whether right"),
+    "marks": _l("Marks"),
+    "feedback": _l("Feedback"),
+    "right_answers": _l("Right answers"),
+}
+
+
+def _fill_exam_form(form: ExamForm, exam: Exam) -> None:
+    for name in (
+        "title", "title_en", "instructions", "instructions_en", "time_limit_minutes",
+        "pass_percent", "max_attempts", "attempt_wait_minutes", "shuffle_questions",
+        "shuffle_options", "certificate_months",
+    ):  # fmt: skip
+        getattr(form, name).data = getattr(exam, name)
+    form.status.data = exam.status.value
+    form.grading_method.data = exam.grading_method.value
+    form.opens_at.data, form.closes_at.data = to_local(exam.opens_at), to_local(exam.closes_at)
+    audience = exam.audience or {}
+    form.audience_roles.data = audience.get("roles") or []
+    form.audience_levels.data = audience.get("levels") or []
+    form.audience_departments.data = audience.get("department_ids") or []
+    hired = audience.get("hired_after")
+    form.audience_hired_after.data = date.fromisoformat(hired) if hired else None
+    for time in REVIEW_TIMES:
+        getattr(form, f"review_{time}").data = (exam.review or {}).get(time, [])
+    while len(form.rules):
+        form.rules.pop_entry()
+    for rule in exam.draw_rules:
+        form.rules.append_entry()
+        entry = form.rules[-1].form
+        entry.question.data = rule.question_id
+        entry.category.data = rule.category_id
+        entry.count.data = rule.count if rule.question_id is None else None
+        entry.tag.data = bank.tag_name(rule.tag_id) if rule.tag_id else ""
+        entry.difficulty.data = rule.difficulty or ""
+        entry.mark.data = rule.mark
+
+
+def _settings(form: ExamForm, exam: Exam | None) -> papers.ExamSettings:
+    keep_types = {r.position: r.question_types for r in exam.draw_rules} if exam else {}
+    rules = []
+    for position, entry in enumerate(form.rules, start=1):
+        data = entry.form
+        if not data.question.data and not data.category.data:
+            continue  # a blank spare line
+        rules.append(
+            papers.DrawRuleSpec(
+                question_id=data.question.data or None,
+                category_id=None if data.question.data else data.category.data,
+                count=data.count.data or 1,
+                tag=(data.tag.data or "").strip() or None,
+                difficulty=data.difficulty.data or None,
+                question_types=tuple(keep_types.get(position, ())),
+                mark=float(data.mark.data or 1),
+            )
+        )
+    audience = {
+        "roles": form.audience_roles.data or [],
+        "levels": form.audience_levels.data or [],
+        "department_ids": form.audience_departments.data or [],
+        "hired_after": form.audience_hired_after.data.isoformat()
+        if form.audience_hired_after.data
+        else None,
+    }
+    return papers.ExamSettings(
+        title=form.title.data or "",
+        title_en=form.title_en.data or None,
+        instructions=form.instructions.data or "",
+        instructions_en=form.instructions_en.data or None,
+        status=ExamStatus(form.status.data),
+        time_limit_minutes=form.time_limit_minutes.data,
+        pass_percent=form.pass_percent.data or Decimal(0),
+        max_attempts=form.max_attempts.data,
+        grading_method=GradingMethod(form.grading_method.data),
+        attempt_wait_minutes=form.attempt_wait_minutes.data or 0,
+        opens_at=from_local(form.opens_at.data),
+        closes_at=from_local(form.closes_at.data),
+        shuffle_questions=form.shuffle_questions.data,
+        shuffle_options=form.shuffle_options.data,
+        certificate_months=form.certificate_months.data,
+        audience={k: v for k, v in audience.items() if v},
+        review={t: list(getattr(form, f"review_{t}").data or []) for t in REVIEW_TIMES},
+        rules=tuple(rules),
+    )
+
+
+@bp.route("/exam-admin")
+@roles_required("trainer")
+def exam_list() -> ResponseReturnValue:
+    return render_template("exams/staff/exam_list.html", exams=results.all_exams())
+
+
+@bp.route("/exam-admin/new", methods=["GET", "POST"])
+@bp.route("/exam-admin/<int:exam_id>/edit", methods=["GET", "POST"])
+@roles_required("trainer")
+def edit_exam(exam_id: int | None = None) -> ResponseReturnValue:
+    exam = results.get_exam(exam_id) if exam_id else None
+    if exam_id and exam is None:
+        abort(404)
+    form = _exam_form(exam)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            exam = papers.save_exam(exam, _settings(form, exam), current_user.id)
+        except FieldErrors as refusal:
+            db.session.rollback()
+            put_errors_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Exam saved."), "success")
+            return redirect(url_for("exam_staff.edit_exam", exam_id=exam.id))
+    form.rules.append_entry()  # a spare line to add a rule
+    for entry in form.rules:
+        entry.form.category.choices = form.rules[0].form.category.choices
+        entry.form.difficulty.choices = form.rules[0].form.difficulty.choices
+    return render_template(
+        "exams/staff/exam_edit.html",
+        exam=exam,
+        form=form,
+        override_form=OverrideForm(formdata=None),
+        overrides=papers.overrides_of(exam) if exam else [],
+        people={u.id: u for u in accounts.users_by_id(o.user_id for o in papers.overrides_of(exam))}
+        if exam
+        else {},
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/exam-admin/<int:exam_id>/overrides", methods=["POST"])
+@roles_required("trainer")
+def add_override(exam_id: int) -> ResponseReturnValue:
+    exam = results.get_exam(exam_id)
+    if exam is None:
+        abort(404)
+    form = OverrideForm()
+    person = accounts.find_user_by_employee_no(form.employee_no.data or "")
+    if form.validate_on_submit() and person is not None:
+        papers.set_override(
+            exam,
+            person.id,
+            form.extra_minutes.data or 0,
+            form.extra_attempts.data or 0,
+            from_local(form.opens_at.data),
+            from_local(form.closes_at.data),
+            form.reason.data or "",
+        )
+        db.session.commit()
+        flash(_("Accommodation saved for %(name)s.", name=person.name), "success")
+    else:
+        flash(_("No one has that employee number."), "danger")
+    return redirect(url_for("exam_staff.edit_exam", exam_id=exam.id))

@@ -568,3 +568,8 @@ def preview(version: QuestionVersion, english: bool) -> QuestionPreview:
 
 def get_category(category_id: int | None) -> QuestionCategory | None:
     return db.session.get(QuestionCategory, category_id) if category_id else None
+
+
+def tag_name(tag_id: int) -> str | None:
+    tag = db.session.get(Tag, tag_id)
+    return tag.name if tag else None

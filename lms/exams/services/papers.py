@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from lms.database import utcnow
+from lms.errors import FieldErrors
 from lms.exams.errors import NotAvailable
 from lms.exams.models import (
     Answer,
@@ -32,6 +34,7 @@ from lms.exams.models import (
     ExamDrawRule,
     ExamOverride,
     ExamStatus,
+    GradingMethod,
     Question,
     QuestionCategory,
     QuestionStatus,
@@ -306,3 +309,155 @@ def draw_paper(exam: Exam, user_id: int, rng: random.Random) -> list[DrawnQuesti
         mark = 0.0 if question.type == "description" else marks[qid]
         drawn.append(DrawnQuestion(qid, question.current_version, mark))
     return drawn
+
+
+# --- editing exams ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawRuleSpec:
+    """One line of the paper as the editor gives it: a fixed question, or N from a category."""
+
+    question_id: int | None = None
+    category_id: int | None = None
+    count: int = 1
+    tag: str | None = None
+    difficulty: str | None = None
+    question_types: tuple[str, ...] = ()
+    mark: float = 1.0
+
+
+@dataclass(frozen=True)
+class ExamSettings:
+    title: str
+    title_en: str | None
+    instructions: str
+    instructions_en: str | None
+    status: ExamStatus
+    time_limit_minutes: int | None
+    pass_percent: Decimal
+    max_attempts: int | None
+    grading_method: GradingMethod
+    attempt_wait_minutes: int
+    opens_at: datetime | None
+    closes_at: datetime | None
+    shuffle_questions: bool
+    shuffle_options: bool
+    certificate_months: int | None
+    audience: dict[str, Any]
+    review: dict[str, list[str]]
+    rules: tuple[DrawRuleSpec, ...]
+
+
+def check_settings(settings: ExamSettings) -> list[tuple[str, str]]:
+    """Every problem with ``settings`` as (field, message), the pools' sizes included."""
+    problems: list[tuple[str, str]] = []
+    if not settings.title.strip():
+        problems.append(("title", _("Give the exam a title.")))
+    if not Decimal(0) < settings.pass_percent <= Decimal(100):
+        problems.append(("pass_percent", _("The pass mark is a percentage above 0, up to 100.")))
+    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
+        problems.append(("closes_at", _("The exam must close after it opens.")))
+    if not settings.rules:
+        problems.append(("rules", _("Add at least one question or draw rule.")))
+    for number, spec in enumerate(settings.rules, start=1):
+        if spec.question_id is not None:
+            question = db.session.get(Question, spec.question_id)
+            if question is None or question.status != QuestionStatus.PUBLISHED:
+                problems.append(
+                    ("rules", _("Line %(n)d: no published question has that id.", n=number))
+                )
+            continue
+        if spec.category_id is None or spec.count < 1:
+            problems.append(
+                ("rules", _("Line %(n)d: choose a category and how many to draw.", n=number))
+            )
+            continue
+        available = pool_size(_rule_from(spec, 0))
+        if available < spec.count:
+            problems.append(
+                (
+                    "rules",
+                    _(
+                        "Line %(n)d draws %(count)d questions but the pool holds %(pool)d.",
+                        n=number,
+                        count=spec.count,
+                        pool=available,
+                    ),
+                )
+            )
+    return problems
+
+
+def _rule_from(spec: DrawRuleSpec, position: int) -> ExamDrawRule:
+    tag_id = None
+    if spec.tag:
+        tag_id = db.session.scalar(sa.select(Tag.id).where(Tag.name == spec.tag))
+        tag_id = tag_id if tag_id is not None else -1  # a tag no question has: an empty pool
+    return ExamDrawRule(
+        position=position,
+        question_id=spec.question_id,
+        category_id=spec.category_id,
+        include_subcategories=True,
+        count=1 if spec.question_id is not None else spec.count,
+        tag_id=tag_id,
+        difficulty=spec.difficulty or None,
+        question_types=list(spec.question_types),
+        mark=spec.mark,
+    )
+
+
+def save_exam(exam: Exam | None, settings: ExamSettings, author_id: int | None) -> Exam:
+    """Create or change an exam; raises FieldErrors with every problem, changing nothing."""
+    problems = check_settings(settings)
+    if problems:
+        raise FieldErrors(problems)
+    if exam is None:
+        exam = Exam(created_by_id=author_id)
+        db.session.add(exam)
+    for name in (
+        "title", "title_en", "instructions", "instructions_en", "status", "time_limit_minutes",
+        "pass_percent", "max_attempts", "grading_method", "attempt_wait_minutes", "opens_at",
+        "closes_at", "shuffle_questions", "shuffle_options", "certificate_months", "audience",
+        "review",
+    ):  # fmt: skip
+        setattr(exam, name, getattr(settings, name))
+    exam.draw_rules = [
+        _rule_from(spec, position) for position, spec in enumerate(settings.rules, start=1)
+    ]
+    db.session.flush()
+    return exam
+
+
+def set_override(
+    exam: Exam,
+    user_id: int,
+    extra_minutes: int,
+    extra_attempts: int,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    reason: str,
+) -> ExamOverride:
+    """Give one person an accommodation on ``exam`` (replacing any earlier one)."""
+    override = db.session.scalar(
+        sa.select(ExamOverride).where(
+            ExamOverride.exam_id == exam.id, ExamOverride.user_id == user_id
+        )
+    )
+    if override is None:
+        override = ExamOverride(exam_id=exam.id, user_id=user_id)
+        db.session.add(override)
+    override.extra_minutes = max(0, extra_minutes)
+    override.extra_attempts = max(0, extra_attempts)
+    override.opens_at, override.closes_at = opens_at, closes_at
+    override.reason = reason.strip()[:200]
+    db.session.flush()
+    return override
+
+
+def overrides_of(exam: Exam) -> list[ExamOverride]:
+    return list(
+        db.session.scalars(
+            sa.select(ExamOverride).where(ExamOverride.exam_id == exam.id).order_by(ExamOverride.id)
+        )
+    )
