@@ -136,6 +136,7 @@ def save(attempt_id: int) -> ResponseReturnValue:
             message=refusal.message,
             result_url=url_for("attempts.result", attempt_id=attempt.id),
         ), 409
+    deadline = attempt.deadline_at  # read before the commit expires the attempt
     db.session.commit()
     return jsonify(
         results=[
@@ -147,7 +148,7 @@ def save(attempt_id: int) -> ResponseReturnValue:
             }
             for r in outcome
         ],
-        deadline=attempt.deadline_at.isoformat() if attempt.deadline_at else None,
+        deadline=deadline.isoformat() if deadline else None,
     )
 
 

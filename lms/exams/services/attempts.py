@@ -383,7 +383,17 @@ def present(attempt: Attempt) -> list[AttemptQuestion]:
     """The attempt's questions in their drawn order, with the responses the server holds."""
     shown = []
     number = 0
+    # One query for every version shown, instead of one per question.
+    versions = {
+        v.id: v
+        for v in db.session.scalars(
+            sa.select(QuestionVersion).where(
+                QuestionVersion.id.in_([a.question_version_id for a in attempt.answers])
+            )
+        )
+    }
     for answer in attempt.answers:
+        answer.version = versions[answer.question_version_id]
         version = answer.version
         payload = shown_payload(version, attempt.language)
         english = attempt.language == "en" and bool(version.text_en)

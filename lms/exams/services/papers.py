@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from lms.database import utcnow
 from lms.errors import FieldErrors
@@ -292,7 +293,12 @@ def draw_paper(exam: Exam, user_id: int, rng: random.Random) -> list[DrawnQuesti
             chosen.append(qid)
             marks[qid] = rule.mark
     questions = {
-        q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))
+        q.id: q
+        for q in db.session.scalars(
+            sa.select(Question)
+            .where(Question.id.in_(chosen))
+            .options(selectinload(Question.current_version))
+        )
     }
     if exam.shuffle_questions:
         # Fixed questions keep their places (a case description and its questions stay
