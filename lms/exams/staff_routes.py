@@ -131,7 +131,7 @@ def export(fmt: str) -> ResponseReturnValue:
     if fmt not in ("csv", "xlsx"):
         abort(404)
     rows = reports.attempt_rows(_criteria(_filter_form()), limit=None)
-    table = reports.attempt_table(rows, EXPORT_HEADERS)
+    table = reports.attempt_table(rows)
     if fmt == "csv":
         return download(write_csv(EXPORT_HEADERS, table), "考试成绩.csv", "text/csv")
     return download(
@@ -433,19 +433,17 @@ def edit_exam(exam_id: int | None = None) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Exam saved."), "success")
             return redirect(url_for("exam_staff.edit_exam", exam_id=exam.id))
-    form.rules.append_entry()  # a spare line to add a rule
-    for entry in form.rules:
-        entry.form.category.choices = form.rules[0].form.category.choices
-        entry.form.difficulty.choices = form.rules[0].form.difficulty.choices
+    spare = form.rules.append_entry().form  # a spare line to add a rule
+    spare.category.choices = form.rules[0].form.category.choices
+    spare.difficulty.choices = form.rules[0].form.difficulty.choices
+    overrides = papers.overrides_of(exam) if exam else []
     return render_template(
         "exams/staff/exam_edit.html",
         exam=exam,
         form=form,
         override_form=OverrideForm(formdata=None),
-        overrides=papers.overrides_of(exam) if exam else [],
-        people={u.id: u for u in accounts.users_by_id(o.user_id for o in papers.overrides_of(exam))}
-        if exam
-        else {},
+        overrides=overrides,
+        people={u.id: u for u in accounts.users_by_id(o.user_id for o in overrides)},
     ), (400 if request.method == "POST" else 200)
 
 

@@ -60,7 +60,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -76,9 +75,8 @@ from lms.exams.services.interchange import sync_question_bank
 from lms.extensions import db
 from lms.records.models import ParticipationRecord
 from tests.exams.test_attempts import right_response
-from tests.fixtures import app as app_fixtures
-from tests.fixtures.app import build_app, reset_database
-from tests.fixtures.browser import _free_port
+from tests.fixtures.app import build_app
+from tests.fixtures.browser import database_url_in_schema, free_port, reset_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -99,28 +97,6 @@ ANSWERABLE = ("single_choice", "true_false")  # the types whose page inputs carr
 
 
 # --- the server -----------------------------------------------------------------------------
-
-
-def _database_url(tmp_dir: Path) -> str:
-    """As ``_browser_database_url`` builds it, on a schema of our own."""
-    url = app_fixtures.test_database_url(tmp_dir)
-    if url.startswith("postgresql"):
-        separator = "&" if "?" in url else "?"
-        return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
-    return url
-
-
-def _reset(app: Flask) -> None:
-    """As the browser fixture's ``_reset``, on our schema: the migrations build it anew."""
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-                connection.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
-        else:
-            reset_database(db.engine)
-        flask_migrate.upgrade()
-        db.engine.dispose()
 
 
 @dataclass
@@ -298,9 +274,9 @@ def _seed() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp_dir = tmp_path_factory.mktemp("durability")
-    database_url = _database_url(tmp_dir)
+    database_url = database_url_in_schema(tmp_dir, SCHEMA)
     app = build_app(database_url)
-    _reset(app)
+    reset_schema(app, SCHEMA)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -309,7 +285,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "FLASK_DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
     }
-    running = Server(app=app, port=_free_port(), log_path=tmp_dir / "server.log", env=env)
+    running = Server(app=app, port=free_port(), log_path=tmp_dir / "server.log", env=env)
     running.exam_id = running.seed(_seed)
     try:
         running.start()

@@ -26,12 +26,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from lms.database import utcnow
 from lms.exams.errors import AttemptClosed, DeadlinePassed, NotAvailable
 from lms.exams.models import Answer, Attempt, AttemptState, Exam, QuestionVersion
-from lms.exams.question_types import question_type
-from lms.exams.services import grading
+from lms.exams.question_types import Matching, question_type
+from lms.exams.services import bank, grading
 from lms.exams.services.grading import shown_payload
 from lms.exams.services.papers import availability, deadline_for, draw_paper, personal_rules
 from lms.extensions import db
@@ -52,7 +53,7 @@ def _layout(version: QuestionVersion, language: str, shuffle: bool, rng: random.
             rng.shuffle(order)
         return {"choices": order}
     if kind == "matching":
-        offered = list(dict.fromkeys(p["answer"] for p in payload["pairs"]))
+        offered = Matching.answers(payload)
         if shuffle:
             rng.shuffle(offered)
         else:
@@ -298,7 +299,17 @@ def save_answers(
 ) -> list[SaveResult]:
     """Save what a tab sent. Raises AttemptClosed / DeadlinePassed, or ValueError on junk."""
     now = now or utcnow()
-    by_position = {answer.position: answer for answer in attempt.answers}
+    # Only the answers this save touches, with their versions, in one query: a save is the
+    # hot path of an exam day.
+    wanted = {save.position for save in saves} | set(flags or {})
+    by_position = {
+        answer.position: answer
+        for answer in db.session.scalars(
+            sa.select(Answer)
+            .where(Answer.attempt_id == attempt.id, Answer.position.in_(wanted))
+            .options(selectinload(Answer.version))
+        )
+    }
     cleaned = []
     for save in saves:
         answer = by_position.get(save.position)
@@ -395,8 +406,8 @@ def present(attempt: Attempt) -> list[AttemptQuestion]:
     for answer in attempt.answers:
         answer.version = versions[answer.question_version_id]
         version = answer.version
-        payload = shown_payload(version, attempt.language)
-        english = attempt.language == "en" and bool(version.text_en)
+        words = bank.wording(version, attempt.language == "en")
+        payload = words.payload
         layout = answer.layout or {}
         choices: list[tuple[int, str]] = []
         offered: list[Any] = []
@@ -413,7 +424,7 @@ def present(attempt: Attempt) -> list[AttemptQuestion]:
                 answer=answer,
                 number=None if version.type == "description" else number,
                 type=version.type,
-                text=version.text_en if english else version.text,
+                text=words.text,
                 text_format=version.text_format,
                 version_id=version.id,
                 payload=payload,
@@ -421,9 +432,7 @@ def present(attempt: Attempt) -> list[AttemptQuestion]:
                 offered=offered,
                 response=answer.response,
                 is_answered=answer.response is not None,
-                general_feedback=(version.general_feedback_en or version.general_feedback)
-                if english
-                else version.general_feedback,
+                general_feedback=words.general_feedback,
             )
         )
     return shown

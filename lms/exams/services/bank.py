@@ -534,10 +534,31 @@ class QuestionPreview:
     language: str
 
 
+@dataclass(frozen=True)
+class Wording:
+    """A version's words in one language: English where asked for and written, else Chinese."""
+
+    text: str
+    payload: dict[str, Any]
+    general_feedback: str
+    language: str
+
+
+def wording(version: QuestionVersion, english: bool) -> Wording:
+    if english and version.text_en:
+        return Wording(
+            version.text_en,
+            version.payload_en or version.payload,
+            version.general_feedback_en or version.general_feedback,
+            "en",
+        )
+    return Wording(version.text, version.payload, version.general_feedback, "zh")
+
+
 def preview(version: QuestionVersion, english: bool) -> QuestionPreview:
     """``version`` as a learner whose language is English (or not) sees it."""
-    use_en = english and bool(version.text_en)
-    payload = (version.payload_en or version.payload) if use_en else version.payload
+    words = wording(version, english)
+    payload = words.payload
     offered: list[Any] = []
     kind = question_type(version.type)
     if version.type == "matching":
@@ -554,15 +575,13 @@ def preview(version: QuestionVersion, english: bool) -> QuestionPreview:
     return QuestionPreview(
         version=version,
         type=version.type,
-        text=version.text_en if use_en and version.text_en else version.text,
+        text=words.text,
         text_format=version.text_format,
         payload=payload,
-        general_feedback=(version.general_feedback_en or version.general_feedback)
-        if use_en
-        else version.general_feedback,
+        general_feedback=words.general_feedback,
         offered=offered,
         right_answer=kind.right_answer(payload),
-        language="en" if use_en else "zh",
+        language=words.language,
     )
 
 

@@ -156,26 +156,30 @@ def revoke(
     db.session.flush()
 
 
-def expiring(within_days: int = EXPIRY_NOTICE_DAYS, today: date | None = None) -> list[Certificate]:
-    """Valid certificates that expire within ``within_days`` (HR's re-certification list)."""
+def expiring(
+    within_days: int = EXPIRY_NOTICE_DAYS, today: date | None = None, user_id: int | None = None
+) -> list[Certificate]:
+    """Valid certificates that expire within ``within_days`` (HR's re-certification list),
+    or only ``user_id``'s."""
     today = today or local_date(utcnow())
-    return list(
-        db.session.scalars(
-            sa.select(Certificate)
-            .where(
-                Certificate.revoked_at.is_(None),
-                Certificate.expires_on.is_not(None),
-                Certificate.expires_on >= today,
-                Certificate.expires_on <= today + timedelta(days=within_days),
-            )
-            .order_by(Certificate.expires_on)
+    query = (
+        sa.select(Certificate)
+        .where(
+            Certificate.revoked_at.is_(None),
+            Certificate.expires_on.is_not(None),
+            Certificate.expires_on >= today,
+            Certificate.expires_on <= today + timedelta(days=within_days),
         )
+        .order_by(Certificate.expires_on)
     )
+    if user_id is not None:
+        query = query.where(Certificate.user_id == user_id)
+    return list(db.session.scalars(query))
 
 
 def recertify_by(user_id: int, today: date | None = None) -> list[Certificate]:
     """The person's own certificates expiring within the notice period (their dashboard)."""
-    return [c for c in expiring(today=today) if c.user_id == user_id]
+    return expiring(today=today, user_id=user_id)
 
 
 def set_seal(data: bytes, mime_type: str, by_id: int | None) -> CertificateSeal:

@@ -31,6 +31,7 @@ from lms.exams.models import (
     Regrade,
 )
 from lms.exams.question_types import question_type
+from lms.exams.services import bank
 from lms.extensions import db
 from lms.i18n import local_date
 from lms.records import services as records
@@ -40,9 +41,7 @@ FINISHED = (AttemptState.SUBMITTED, AttemptState.EXPIRED, AttemptState.GRADED)
 
 def shown_payload(version: QuestionVersion, language: str) -> dict[str, Any]:
     """The payload in the language the attempt shows; typed answers are graded against it."""
-    if language == "en" and version.text_en and version.payload_en:
-        return version.payload_en
-    return version.payload
+    return bank.wording(version, language == "en").payload
 
 
 def score_answer(answer: Answer, language: str) -> None:

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from lms.accounts import services as accounts
 from lms.exams.models import Answer, Attempt, AttemptState, Exam, QuestionVersion
 from lms.exams.services.analysis import ItemResponse, ItemStats, analyse_items
-from lms.exams.services.grading import FINISHED, shown_payload
+from lms.exams.services.grading import FINISHED
 from lms.extensions import db
 
 
@@ -85,8 +86,8 @@ def attempt_rows(criteria: AttemptFilter, limit: int | None = 500) -> list[Attem
     return rows
 
 
-def attempt_table(rows: list[AttemptRow], headers: list[str]) -> list[list[object]]:
-    """Rows for the CSV and XLSX exports, in the order of ``headers``' columns."""
+def attempt_table(rows: list[AttemptRow]) -> list[list[object]]:
+    """Rows for the CSV and XLSX exports, in the columns of ``staff_routes.EXPORT_HEADERS``."""
     zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
     table = []
     for row in rows:
@@ -105,13 +106,12 @@ def attempt_table(rows: list[AttemptRow], headers: list[str]) -> list[list[objec
                 a.state.value,
             ]
         )
-    assert len(headers) == len(table[0]) if table else True
     return table
 
 
-def _chosen(version: QuestionVersion, language: str, response: object) -> tuple[str, ...]:
-    """The options a response picked, in the bank's language, for the option counts."""
-    payload = shown_payload(version, "zh")
+def _chosen(version: QuestionVersion, response: object) -> tuple[str, ...]:
+    """The options a response picked, in the bank's own words, for the option counts."""
+    payload = version.payload
     if version.type == "single_choice" and isinstance(response, int):
         return (payload["choices"][response]["text"],)
     if version.type == "multiple_choice" and isinstance(response, list):
@@ -130,14 +130,15 @@ class ItemReport:
 
 def item_analysis(exam: Exam) -> list[ItemReport]:
     """Facility, discrimination and option counts of every question ``exam`` has used."""
-    rows = db.session.execute(
-        sa.select(Answer, Attempt.language)
+    rows = db.session.scalars(
+        sa.select(Answer)
         .join(Attempt, Attempt.id == Answer.attempt_id)
         .where(Attempt.exam_id == exam.id, Attempt.state == AttemptState.GRADED)
+        .options(selectinload(Answer.version))
     ).all()
     responses = []
     names: dict[int, tuple[str, str]] = {}
-    for answer, language in rows:
+    for answer in rows:
         if answer.max_mark <= 0:
             continue
         version = answer.version
@@ -148,7 +149,7 @@ def item_analysis(exam: Exam) -> list[ItemReport]:
                 question_id=answer.question_id,
                 fraction=answer.fraction if answer.response is not None else None,
                 max_mark=answer.max_mark,
-                chosen=_chosen(version, language, answer.response),
+                chosen=_chosen(version, answer.response),
             )
         )
     return [ItemReport(stats, *names[stats.question_id]) for stats in analyse_items(responses)]

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from lms.database import utcnow
-from lms.exams.models import Attempt, AttemptState, Certificate, Exam, ExamStatus
+from lms.exams.models import REVIEW_ITEMS, Attempt, AttemptState, Certificate, Exam, ExamStatus
 from lms.exams.services import certificates, grading, papers
 from lms.exams.services.attempts import AttemptQuestion, present, right_answer
 from lms.extensions import db
@@ -115,12 +115,16 @@ class Review:
         return item in self.shows
 
 
-def review_of(attempt: Attempt, now: datetime | None = None) -> Review:
-    """A finished attempt as its learner may see it now, per the exam's review options."""
+def review_of(
+    attempt: Attempt, now: datetime | None = None, shows: frozenset[str] | None = None
+) -> Review:
+    """A finished attempt as its learner may see it now, per the exam's review options
+    (or showing ``shows``, for trainers)."""
     now = now or utcnow()
     exam = get_exam(attempt.exam_id)
     assert exam is not None
-    shows = frozenset((exam.review or {}).get(review_moment(exam, attempt, now), []))
+    if shows is None:
+        shows = frozenset((exam.review or {}).get(review_moment(exam, attempt, now), []))
     questions = []
     for shown in present(attempt):
         answer = shown.answer
@@ -150,18 +154,4 @@ def all_exams() -> list[Exam]:
 
 def full_review_of(attempt: Attempt) -> Review:
     """An attempt with everything shown: what trainers see."""
-    review = review_of(attempt)
-    everything = frozenset(("answers", "correctness", "marks", "feedback", "right_answers"))
-    questions = [
-        ReviewedQuestion(
-            question=item.question,
-            fraction=item.question.answer.fraction,
-            mark=item.question.answer.mark,
-            max_mark=item.max_mark,
-            feedback=list(item.question.answer.feedback or []),
-            right_answer=right_answer(item.question),
-            comment=item.question.answer.grader_comment,
-        )
-        for item in review.questions
-    ]
-    return Review(review.attempt, review.exam, everything, questions, review.certificate)
+    return review_of(attempt, shows=frozenset(REVIEW_ITEMS))
