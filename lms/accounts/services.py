@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.accounts.errors import (
@@ -213,12 +214,18 @@ def end_sessions(user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
 
 
+# Every request loads its user: one statement, built once, with the roles joined.
+_SESSION_USER = (
+    sa.select(User).options(joinedload(User.role_rows)).where(User.id == sa.bindparam("user_id"))
+)
+
+
 def load_session_user(token: str) -> User | None:
     """The user a session cookie names, if that session is still valid."""
     user_id, _sep, version = token.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(_SESSION_USER, {"user_id": int(user_id)}).unique().scalar()
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.database import utcnow
-from lms.exams.errors import AttemptClosed, DeadlinePassed, NotAvailable
+from lms.exams.errors import AttemptClosed, DeadlinePassed, NoSuchAttempt, NotAvailable
 from lms.exams.models import Attempt, AttemptState
 from lms.exams.services import attempts, certificates, results
 from lms.extensions import db
@@ -32,6 +32,21 @@ register(
         description=_l("Certification exams: start, resume, see results and certificates."),
     )
 )
+
+
+@bp.app_template_global()
+def attempt_labels() -> dict[str, str]:
+    """The words around every question of an attempt, translated once per page, not once
+    per question (a paper has fifty)."""
+    return {
+        "choose_all": _("Choose all that apply"),
+        "true": _("True"),
+        "false": _("False"),
+        "your_answer": _("Your answer"),
+        "choose": _("Choose…"),
+        "ordering": _("Give each step its place, 1 first."),
+        "flag": _("Flag for review"),
+    }
 
 
 def _attempt_or_404(attempt_id: int) -> Attempt:
@@ -122,10 +137,11 @@ def _parse_saves(body: Any) -> tuple[list[attempts.AnswerSave], dict[int, bool]]
 @login_required
 def save(attempt_id: int) -> ResponseReturnValue:
     """Autosave: the reply is sent only after the commit, so "saved" means on disk."""
-    attempt = _attempt_or_404(attempt_id)
     try:
         saves, flags = _parse_saves(request.get_json(silent=True))
-        outcome = attempts.save_answers(attempt, current_user.id, saves, flags)
+        receipt = attempts.save_answers(attempt_id, current_user.id, saves, flags)
+    except NoSuchAttempt:  # its guarded UPDATE matched nothing: nothing to undo
+        abort(404)
     except (KeyError, TypeError, ValueError):
         db.session.rollback()
         return jsonify(error="invalid", message=_("The answer could not be read.")), 400
@@ -134,9 +150,8 @@ def save(attempt_id: int) -> ResponseReturnValue:
         return jsonify(
             error="deadline" if isinstance(refusal, DeadlinePassed) else "closed",
             message=refusal.message,
-            result_url=url_for("attempts.result", attempt_id=attempt.id),
+            result_url=url_for("attempts.result", attempt_id=attempt_id),
         ), 409
-    deadline = attempt.deadline_at  # read before the commit expires the attempt
     db.session.commit()
     return jsonify(
         results=[
@@ -146,9 +161,9 @@ def save(attempt_id: int) -> ResponseReturnValue:
                 "revision": r.revision,
                 "response": r.response,
             }
-            for r in outcome
+            for r in receipt.results
         ],
-        deadline=deadline.isoformat() if deadline else None,
+        deadline=receipt.deadline.isoformat() if receipt.deadline else None,
     )
 
 

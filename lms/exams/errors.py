@@ -19,6 +19,10 @@ class AttemptClosed(ExamError):
     """The attempt no longer takes answers: submitted, expired or graded."""
 
 
+class NoSuchAttempt(ExamError):
+    """No attempt of that id belongs to the person asking."""
+
+
 class DeadlinePassed(AttemptClosed):
     """A save or submit arrived after the deadline and its grace period."""
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import functools
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from lms.access import roles_required
@@ -67,8 +79,21 @@ def _file_url(version_id: int):
 
 
 @bp.app_template_filter("question_html")
-def _question_html_filter(text: str, text_format: str = "plain", version_id: int | None = None):
-    return question_html(text or "", text_format, _file_url(version_id) if version_id else None)
+def _question_html_filter(
+    text: str, text_format: str = "plain", version_id: int | None = None
+) -> Markup:
+    script_root = request.script_root if has_request_context() else ""
+    return _question_html(text or "", text_format, version_id, str(get_locale()), script_root)
+
+
+@functools.lru_cache(maxsize=8192)
+def _question_html(
+    text: str, text_format: str, version_id: int | None, _locale: str, _script_root: str
+) -> Markup:
+    """Rendered once per process: on an exam day every candidate's page shows the same stems
+    and options. The result depends only on the arguments: the locale names a dialogue's
+    speakers, the script root prefixes the links to embedded files."""
+    return question_html(text, text_format, _file_url(version_id) if version_id else None)
 
 
 @bp.route("")

@@ -78,7 +78,7 @@ def test_verification_is_public_and_masks_the_name(client, create_user, certific
         attempts.AnswerSave(q.position, 0, right_response(q), f"t:{q.position}")
         for q in attempts.present(attempt)
     ]
-    attempts.save_answers(attempt, agent.id, saves)
+    attempts.save_answers(attempt.id, agent.id, saves)
     attempts.submit_attempt(attempt, agent.id)
     serial = certificates.certificate_of_attempt(attempt.id).serial
     page = client.get(f"/verify/{serial}")
@@ -117,7 +117,7 @@ def _graded_attempt(certification, agent, right: bool = True) -> Attempt:
         for q in attempts.present(attempt)
         if right
     ]
-    attempts.save_answers(attempt, agent.id, saves)
+    attempts.save_answers(attempt.id, agent.id, saves)
     attempts.submit_attempt(attempt, agent.id)
     return attempt
 
@@ -187,7 +187,7 @@ def test_a_trainer_grades_an_essay_from_the_queue(client, signed_in, create_user
     attempt = attempts.start_attempt(exam, agent)
     shown = attempts.present(attempt)
     attempts.save_answers(
-        attempt, agent.id, [attempts.AnswerSave(shown[1].position, 0, "先共情", "e")]
+        attempt.id, agent.id, [attempts.AnswerSave(shown[1].position, 0, "先共情", "e")]
     )
     attempts.submit_attempt(attempt, agent.id)
     signed_in("trainer")
@@ -218,7 +218,7 @@ def test_a_trainer_regrades_from_the_question_page(
     agent = create_user()
     attempt = attempts.start_attempt(exam, agent)
     key = question.current_version.payload["answer"]
-    attempts.save_answers(attempt, agent.id, [attempts.AnswerSave(1, 0, not key, "t:1")])
+    attempts.save_answers(attempt.id, agent.id, [attempts.AnswerSave(1, 0, not key, "t:1")])
     attempts.submit_attempt(attempt, agent.id)
     assert attempt.percent == 0
     version = question.current_version

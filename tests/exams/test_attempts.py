@@ -60,7 +60,7 @@ def answer_all(attempt, user, *, right: int) -> None:
     for n, question in enumerate(attempts.present(attempt)):
         response = right_response(question) if n < right else wrong_response(question)
         saves.append(AnswerSave(question.position, question.answer.revision, response, f"t:{n}"))
-    results = attempts.save_answers(attempt, user.id, saves)
+    results = attempts.save_answers(attempt.id, user.id, saves).results
     assert {r.status for r in results} == {"saved"}
 
 
@@ -106,17 +106,17 @@ def test_a_save_names_its_revision_and_a_stale_tab_is_refused(certification, age
     attempt = attempts.start_attempt(certification, agent, rng=random.Random(4))
     question = next(q for q in attempts.present(attempt) if q.type == "true_false")
     tab_a = AnswerSave(question.position, 0, True, "a:1")
-    assert attempts.save_answers(attempt, agent.id, [tab_a])[0].revision == 1
+    assert attempts.save_answers(attempt.id, agent.id, [tab_a]).results[0].revision == 1
     tab_b = AnswerSave(question.position, 1, False, "b:1")
-    assert attempts.save_answers(attempt, agent.id, [tab_b])[0].status == "saved"
+    assert attempts.save_answers(attempt.id, agent.id, [tab_b]).results[0].status == "saved"
     # Tab A still thinks the answer is at revision 1.
     stale = attempts.save_answers(
-        attempt, agent.id, [AnswerSave(question.position, 1, True, "a:2")]
-    )
+        attempt.id, agent.id, [AnswerSave(question.position, 1, True, "a:2")]
+    ).results
     assert stale[0].status == "stale"
     assert stale[0].response is False and stale[0].revision == 2
     # A save re-sent after its reply was lost is recognised, not refused.
-    again = attempts.save_answers(attempt, agent.id, [tab_b])
+    again = attempts.save_answers(attempt.id, agent.id, [tab_b]).results
     assert again[0].status == "saved" and again[0].revision == 2
     assert question.answer.response is False
 
@@ -126,7 +126,9 @@ def test_junk_responses_are_refused(certification, agent) -> None:
     question = next(q for q in attempts.present(attempt) if q.type == "single_choice")
     for junk in (99, "0", [0], {"0": 1}, True):
         with pytest.raises(ValueError):
-            attempts.save_answers(attempt, agent.id, [AnswerSave(question.position, 0, junk, "x")])
+            attempts.save_answers(
+                attempt.id, agent.id, [AnswerSave(question.position, 0, junk, "x")]
+            )
     assert question.answer.revision == 0
 
 
@@ -138,12 +140,12 @@ def test_saving_after_deadline_and_grace_is_refused_and_the_attempt_is_graded_on
     shown = attempts.present(attempt)
     in_time = start + timedelta(minutes=59)
     saves = [AnswerSave(q.position, 0, right_response(q), f"s:{q.position}") for q in shown[:45]]
-    attempts.save_answers(attempt, agent.id, saves, now=in_time)
+    attempts.save_answers(attempt.id, agent.id, saves, now=in_time)
     grace = timedelta(seconds=app.config.get("EXAM_GRACE_SECONDS", 30))
     within_grace = attempt.deadline_at + grace - timedelta(seconds=1)
     late_ok = shown[45]
     attempts.save_answers(
-        attempt,
+        attempt.id,
         agent.id,
         [AnswerSave(late_ok.position, 0, right_response(late_ok), "g")],
         now=within_grace,
@@ -151,7 +153,7 @@ def test_saving_after_deadline_and_grace_is_refused_and_the_attempt_is_graded_on
     too_late = attempt.deadline_at + grace + timedelta(seconds=1)
     with pytest.raises(DeadlinePassed):
         attempts.save_answers(
-            attempt,
+            attempt.id,
             agent.id,
             [AnswerSave(shown[46].position, 0, right_response(shown[46]), "l")],
             now=too_late,
@@ -180,7 +182,7 @@ def test_submitting_twice_grades_once_and_a_later_save_is_refused(certification,
     assert attempt.graded_at == graded_at
     assert attempt.percent == Decimal("80.00") and attempt.is_passed
     with pytest.raises(AttemptClosed):
-        attempts.save_answers(attempt, agent.id, [AnswerSave(1, 1, None, "late")])
+        attempts.save_answers(attempt.id, agent.id, [AnswerSave(1, 1, None, "late")])
     ledger = records.records_of(agent.id)
     assert [(r.kind.value, r.result, r.score) for r in ledger] == [
         ("exam", "passed", Decimal("80.00"))
@@ -288,7 +290,7 @@ def test_an_essay_waits_in_the_queue_and_the_attempt_is_graded_when_it_is_marked
         AnswerSave(shown[0].position, 0, right_response(shown[0]), "1"),
         AnswerSave(shown[1].position, 0, "先共情，再核实，再给方案。", "2"),
     ]
-    attempts.save_answers(attempt, agent.id, saves)
+    attempts.save_answers(attempt.id, agent.id, saves)
     attempts.submit_attempt(attempt, agent.id)
     assert attempt.state == AttemptState.SUBMITTED
     queue = grading.grading_queue()
@@ -317,7 +319,7 @@ def test_correcting_a_key_and_regrading_records_old_and_new_scores(
     attempt = attempts.start_attempt(exam, agent)
     shown = attempts.present(attempt)[0]
     wrong = wrong_response(shown)
-    attempts.save_answers(attempt, agent.id, [AnswerSave(shown.position, 0, wrong, "w")])
+    attempts.save_answers(attempt.id, agent.id, [AnswerSave(shown.position, 0, wrong, "w")])
     attempts.submit_attempt(attempt, agent.id)
     assert attempt.percent == Decimal("0.00") and not attempt.is_passed
     # The trainer decides the key was wrong: the learner's option is right after all.
@@ -386,9 +388,9 @@ def test_an_unanswered_attempt_still_counts_and_saves_nothing(certification, age
 def test_a_tab_whose_reply_was_lost_may_still_change_its_answer(certification, agent) -> None:
     attempt = attempts.start_attempt(certification, agent)
     question = next(q for q in attempts.present(attempt) if q.type == "true_false")
-    attempts.save_answers(attempt, agent.id, [AnswerSave(question.position, 0, True, "tab1:1")])
+    attempts.save_answers(attempt.id, agent.id, [AnswerSave(question.position, 0, True, "tab1:1")])
     # The reply to tab1:1 never arrived, so the tab still believes revision 0.
     later = attempts.save_answers(
-        attempt, agent.id, [AnswerSave(question.position, 0, False, "tab1:2")]
-    )
+        attempt.id, agent.id, [AnswerSave(question.position, 0, False, "tab1:2")]
+    ).results
     assert later[0].status == "saved" and question.answer.response is False

@@ -20,24 +20,28 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.util import identity_key
 
-from lms.database import utcnow
-from lms.exams.errors import AttemptClosed, DeadlinePassed, NotAvailable
+from lms.database import UtcDateTime, utcnow
+from lms.exams.errors import AttemptClosed, DeadlinePassed, NoSuchAttempt, NotAvailable
 from lms.exams.models import Answer, Attempt, AttemptState, Exam, QuestionVersion
 from lms.exams.question_types import Matching, question_type
 from lms.exams.services import bank, grading
 from lms.exams.services.grading import shown_payload
-from lms.exams.services.papers import availability, deadline_for, draw_paper, personal_rules
+from lms.exams.services.papers import availability, deadline_for, draw_paper
 from lms.extensions import db
 
 MAX_TEXT = 20_000  # an essay's length; a short answer is cut far shorter
+
+_ATTEMPT = Attempt.__table__
+_ANSWER = Answer.__table__
+_VERSION = QuestionVersion.__table__
 
 
 def grace() -> timedelta:
@@ -87,35 +91,17 @@ def start_attempt(
         allowed = availability(exam, user, now)
     if not allowed.can_start:
         raise NotAvailable(allowed.reason or "")
-    number = (
-        db.session.scalar(
-            sa.select(sa.func.max(Attempt.number)).where(
-                Attempt.exam_id == exam.id, Attempt.user_id == user.id
-            )
-        )
-        or 0
-    ) + 1
-    paper = draw_paper(exam, user.id, rng)
+    paper = draw_paper(exam, user.id, rng, first_attempt=allowed.last_number == 0)
     attempt = Attempt(
         exam_id=exam.id,
         user_id=user.id,
-        number=number,
+        number=allowed.last_number + 1,
         state=AttemptState.IN_PROGRESS,
         language="en" if language == "en" else "zh",
         started_at=now,
-        deadline_at=deadline_for(personal_rules(exam, user.id), now),
+        deadline_at=deadline_for(allowed.rules, now),
         max_marks=sum(q.mark for q in paper),
     )
-    attempt.answers = [
-        Answer(
-            position=position,
-            question_id=drawn.question_id,
-            question_version_id=drawn.version.id,
-            max_mark=drawn.mark,
-            layout=_layout(drawn.version, attempt.language, exam.shuffle_options, rng),
-        )
-        for position, drawn in enumerate(paper, start=1)
-    ]
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -130,6 +116,27 @@ def start_attempt(
         if existing is None:
             raise
         return existing
+    # Fifty answers in one executemany: the unit of work would spend more time on them than
+    # the database does (a start is the other hot path of an exam day).
+    db.session.execute(
+        sa.insert(_ANSWER),
+        [
+            {
+                "attempt_id": attempt.id,
+                "position": position,
+                "question_id": drawn.question_id,
+                "question_version_id": drawn.version.id,
+                "max_mark": drawn.mark,
+                "layout": _layout(drawn.version, attempt.language, exam.shuffle_options, rng),
+                "revision": 0,
+                "is_flagged": False,
+                "needs_grading": False,
+                "feedback": [],
+            }
+            for position, drawn in enumerate(paper, start=1)
+        ],
+    )
+    db.session.expire(attempt, ["answers"])
     return attempt
 
 
@@ -197,12 +204,12 @@ class SaveResult:
     response: Any = None  # what the server holds, for a stale save
 
 
-def clean_response(answer: Answer, raw: Any) -> Any:
-    """``raw`` in the shape the answer's type grades, or ValueError; None clears the answer."""
+def clean_response(kind: str, layout: Mapping[str, Any] | None, raw: Any) -> Any:
+    """``raw`` in the shape a ``kind`` question laid out as ``layout`` grades, or ValueError;
+    None clears the answer."""
     if raw is None or raw == "" or raw == []:
         return None
-    kind = answer.version.type
-    layout = answer.layout or {}
+    layout = layout or {}
     if kind == "single_choice":
         if not isinstance(raw, int) or isinstance(raw, bool) or raw not in layout["choices"]:
             raise ValueError("not an option")
@@ -242,27 +249,62 @@ def clean_response(answer: Answer, raw: Any) -> Any:
     raise ValueError("this question takes no answer")
 
 
-def _still_open(attempt: Attempt, user_id: int, now: datetime) -> tuple[sa.ColumnElement, ...]:
-    """The guard of every write to an attempt: its owner's, in progress, within deadline+grace."""
-    return (
-        Attempt.id == attempt.id,
-        Attempt.user_id == user_id,
-        Attempt.state == AttemptState.IN_PROGRESS,
-        sa.or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now - grace()),
+# The statements of a save are built once: constructing them again on every request cost
+# more than the database took to run them.
+_STILL_OPEN = (
+    _ATTEMPT.c.id == sa.bindparam("open_attempt"),
+    _ATTEMPT.c.user_id == sa.bindparam("owner"),
+    _ATTEMPT.c.state == AttemptState.IN_PROGRESS,
+    sa.or_(
+        _ATTEMPT.c.deadline_at.is_(None),
+        _ATTEMPT.c.deadline_at >= sa.bindparam("earliest_deadline", type_=UtcDateTime),
+    ),
+)
+_TAKE_FOR_SAVING = (
+    sa.update(_ATTEMPT)
+    .where(*_STILL_OPEN)
+    .values(last_saved_at=sa.bindparam("now", type_=UtcDateTime))
+    .returning(_ATTEMPT.c.deadline_at)
+)
+_ANSWERS_TOUCHED = (
+    sa.select(
+        _ANSWER.c.id,
+        _ANSWER.c.position,
+        _ANSWER.c.layout,
+        _ANSWER.c.revision,
+        _ANSWER.c.save_token,
+        _ANSWER.c.response,
+        _VERSION.c.type,
     )
+    .join(_VERSION, _VERSION.c.id == _ANSWER.c.question_version_id)
+    .where(
+        _ANSWER.c.attempt_id == sa.bindparam("attempt_id"),
+        _ANSWER.c.position.in_(sa.bindparam("positions", expanding=True)),
+    )
+)
+_WRITE_ANSWER = (
+    sa.update(_ANSWER)
+    .where(_ANSWER.c.id == sa.bindparam("answer_id"), _ANSWER.c.revision == sa.bindparam("held"))
+    .values(
+        response=sa.bindparam("new_response", type_=_ANSWER.c.response.type),
+        revision=sa.bindparam("held") + 1,
+        save_token=sa.bindparam("token"),
+        saved_at=sa.bindparam("now", type_=UtcDateTime),
+    )
+)
 
 
-def _take_for_saving(attempt: Attempt, user_id: int, now: datetime) -> None:
-    """Lock the attempt's row for this transaction if it still takes answers, else refuse."""
-    taken = db.session.execute(
-        sa.update(Attempt)
-        .where(*_still_open(attempt, user_id, now))
-        .values(last_saved_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken:
-        return
-    db.session.refresh(attempt)
+def _open_params(attempt_id: int, user_id: int, now: datetime) -> dict[str, Any]:
+    """Parameters of ``_STILL_OPEN``: the guard of every write to an attempt (its owner's,
+    in progress, within deadline and grace)."""
+    return {"open_attempt": attempt_id, "owner": user_id, "earliest_deadline": now - grace()}
+
+
+def _refuse_save(attempt_id: int, user_id: int, now: datetime) -> NoReturn:
+    """Why the attempt took no save: not the person's, past its deadline, or finished."""
+    attempt = attempt_for(attempt_id, user_id)
+    if attempt is None:
+        raise NoSuchAttempt("")
     if attempt.state == AttemptState.IN_PROGRESS:
         finish_if_overdue(attempt, now)
         raise DeadlinePassed(
@@ -276,67 +318,96 @@ def _take_for_saving(attempt: Attempt, user_id: int, now: datetime) -> None:
     )
 
 
-def _write(
-    answer: Answer, guard: sa.ColumnElement[bool], response: Any, token: str, now: datetime
-) -> bool:
-    """Store ``response`` as the answer's next revision if ``guard`` still holds."""
-    written = db.session.execute(
-        sa.update(Answer)
-        .where(Answer.id == answer.id, guard)
-        .values(response=response, revision=Answer.revision + 1, save_token=token, saved_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(answer)
-    return bool(written)
+@dataclass(frozen=True)
+class SaveReceipt:
+    """What a save did to each answer it carried, and the attempt's deadline for the timer."""
+
+    results: list[SaveResult]
+    deadline: datetime | None
 
 
 def save_answers(
-    attempt: Attempt,
+    attempt_id: int,
     user_id: int,
     saves: Sequence[AnswerSave],
     flags: Mapping[int, bool] | None = None,
     now: datetime | None = None,
-) -> list[SaveResult]:
-    """Save what a tab sent. Raises AttemptClosed / DeadlinePassed, or ValueError on junk."""
+) -> SaveReceipt:
+    """Save what a tab sent to the person's attempt.
+
+    Raises NoSuchAttempt (not theirs), AttemptClosed / DeadlinePassed, or ValueError on junk.
+    The hot path of an exam day, so it is a handful of statements, none through the ORM's
+    unit of work: lock the attempt, read the answers touched, write each one.
+    """
     now = now or utcnow()
-    # Only the answers this save touches, with their versions, in one query: a save is the
-    # hot path of an exam day.
+    # Taking the attempt's row first serialises this save with any other save or submit
+    # of the attempt, so the answers read next cannot change before they are written.
+    taken = db.session.execute(
+        _TAKE_FOR_SAVING, {**_open_params(attempt_id, user_id, now), "now": now}
+    ).first()
+    if taken is None:
+        _refuse_save(attempt_id, user_id, now)
     wanted = {save.position for save in saves} | set(flags or {})
-    by_position = {
-        answer.position: answer
-        for answer in db.session.scalars(
-            sa.select(Answer)
-            .where(Answer.attempt_id == attempt.id, Answer.position.in_(wanted))
-            .options(selectinload(Answer.version))
+    held = {
+        row.position: row
+        for row in db.session.execute(
+            _ANSWERS_TOUCHED, {"attempt_id": attempt_id, "positions": sorted(wanted)}
         )
     }
-    cleaned = []
-    for save in saves:
-        answer = by_position.get(save.position)
-        if answer is None:
-            raise ValueError(f"no question {save.position}")
-        cleaned.append((save, answer, clean_response(answer, save.response)))
-    for position in flags or {}:
-        if position not in by_position:
-            raise ValueError(f"no question {position}")
-    _take_for_saving(attempt, user_id, now)
+    missing = wanted - held.keys()
+    if missing:
+        raise ValueError(f"no question {min(missing)}")
+    cleaned = [
+        (save, clean_response(held[save.position].type, held[save.position].layout, save.response))
+        for save in saves
+    ]
     results = []
-    for save, answer, response in cleaned:
-        token = save.token[:64]
-        written = _write(answer, Answer.revision == save.revision, response, token, now)
-        if not written and answer.save_token != token and _same_tab(answer.save_token, token):
-            # This tab's own earlier save landed but its reply was lost: the tab is still
-            # the latest writer, so its newer answer replaces its own.
-            guard = Answer.save_token == answer.save_token
-            written = _write(answer, guard, response, token, now)
-        if written or answer.save_token == save.token[:64]:
-            results.append(SaveResult(save.position, "saved", answer.revision))
+    for save, response in cleaned:
+        row, token = held[save.position], save.token[:64]
+        if row.save_token == token:
+            # Sent again after its reply was lost: it is already what the server holds.
+            results.append(SaveResult(save.position, "saved", row.revision))
+        elif save.revision == row.revision or _same_tab(row.save_token, token):
+            # The tab has seen the latest save, or made it itself and missed the reply:
+            # either way its newer answer replaces that one.
+            _write(row.id, row.revision, response, token, now)
+            results.append(SaveResult(save.position, "saved", row.revision + 1))
         else:
-            results.append(SaveResult(save.position, "stale", answer.revision, answer.response))
+            results.append(SaveResult(save.position, "stale", row.revision, row.response))
     for position, flagged in (flags or {}).items():
-        by_position[position].is_flagged = bool(flagged)
-    db.session.flush()
-    return results
+        db.session.execute(
+            sa.update(_ANSWER)
+            .where(_ANSWER.c.id == held[position].id)
+            .values(is_flagged=bool(flagged))
+        )
+    _forget_cached(attempt_id, [row.id for row in held.values()])
+    return SaveReceipt(results, taken.deadline_at)
+
+
+def _write(answer_id: int, revision: int, response: Any, token: str, now: datetime) -> None:
+    """Store ``response`` as revision ``revision + 1`` of the answer held at ``revision``."""
+    written = db.session.execute(
+        _WRITE_ANSWER,
+        {
+            "answer_id": answer_id,
+            "held": revision,
+            "new_response": response,
+            "token": token,
+            "now": now,
+        },
+    ).rowcount
+    # The attempt's row lock makes this the only writer; a miss would be a broken invariant.
+    if written != 1:
+        raise RuntimeError(f"answer {answer_id} changed under the attempt's lock")
+
+
+def _forget_cached(attempt_id: int, answer_ids: list[int]) -> None:
+    """Expire the ORM's copies of rows written past it, so later reads in the session see them."""
+    identity = db.session.identity_map
+    for key in [(Attempt, attempt_id), *((Answer, i) for i in answer_ids)]:
+        cached = identity.get(identity_key(*key))
+        if cached is not None:
+            db.session.expire(cached)
 
 
 def _same_tab(stored: str | None, token: str) -> bool:
@@ -351,9 +422,10 @@ def submit_attempt(attempt: Attempt, user_id: int, now: datetime | None = None) 
     now = now or utcnow()
     moved = db.session.execute(
         sa.update(Attempt)
-        .where(*_still_open(attempt, user_id, now))
+        .where(*_STILL_OPEN)
         .values(state=AttemptState.SUBMITTED, finished_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
+        _open_params(attempt.id, user_id, now),
     ).rowcount
     db.session.refresh(attempt)
     for answer in attempt.answers:
@@ -384,6 +456,7 @@ class AttemptQuestion:
     response: Any
     is_answered: bool
     general_feedback: str
+    language: str  # the attempt's, which its questions are shown in
 
     @property
     def position(self) -> int:
@@ -433,6 +506,7 @@ def present(attempt: Attempt) -> list[AttemptQuestion]:
                 response=answer.response,
                 is_answered=answer.response is not None,
                 general_feedback=words.general_feedback,
+                language=attempt.language,
             )
         )
     return shown

@@ -134,16 +134,28 @@ def category_tree() -> list[CategoryRow]:
 
 def subcategory_ids(category: QuestionCategory) -> list[int]:
     """``category`` and everything below it."""
-    ids = [category.id]
-    frontier = [category.id]
-    while frontier:
-        frontier = list(
-            db.session.scalars(
-                sa.select(QuestionCategory.id).where(QuestionCategory.parent_id.in_(frontier))
-            )
-        )
-        ids.extend(frontier)
-    return ids
+    return subtrees([category.id])[category.id]
+
+
+def subtrees(category_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each existing category of ``category_ids`` with everything below it, from one read of
+    the tree (categories are few; a query per level would cost more than the whole tree)."""
+    children: dict[int | None, list[int]] = {}
+    for category_id, parent_id in db.session.execute(
+        sa.select(QuestionCategory.id, QuestionCategory.parent_id)
+    ):
+        children.setdefault(parent_id, []).append(category_id)
+    known = {c for below in children.values() for c in below}
+    trees = {}
+    for root in category_ids:
+        if root not in known:
+            continue
+        ids, frontier = [root], [root]
+        while frontier:
+            frontier = [child for parent in frontier for child in children.get(parent, ())]
+            ids.extend(frontier)
+        trees[root] = ids
+    return trees
 
 
 # Questions and versions ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ fixed questions placed together.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,7 +22,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from lms.database import utcnow
 from lms.errors import FieldErrors
@@ -37,13 +37,13 @@ from lms.exams.models import (
     ExamStatus,
     GradingMethod,
     Question,
-    QuestionCategory,
     QuestionStatus,
     QuestionVersion,
     Tag,
+    question_tag,
 )
 from lms.exams.question_types import QUESTION_TYPES
-from lms.exams.services.bank import subcategory_ids
+from lms.exams.services.bank import subtrees
 from lms.extensions import db
 
 CASE_TAG = "case"
@@ -111,6 +111,7 @@ class Availability:
     resume_attempt_id: int | None
     rules: PersonalRules
     certified_until: date | None
+    last_number: int = 0  # of the person's latest attempt at the exam, any cycle; 0 for none
 
     @property
     def attempts_left(self) -> int | None:
@@ -119,8 +120,11 @@ class Availability:
         return max(0, self.attempts_allowed - self.attempts_used)
 
 
-def _cycle_attempts(exam: Exam, user_id: int, today: date) -> tuple[list[Attempt], date | None]:
-    """The attempts of the person's current certification cycle, and a valid certificate's end.
+def _cycle_attempts(
+    exam: Exam, user_id: int, today: date
+) -> tuple[list[Attempt], date | None, int]:
+    """The attempts of the person's current certification cycle, a valid certificate's end,
+    and the number of their latest attempt in any cycle.
 
     A passed attempt ends a cycle; when its certificate is close to expiry (or gone),
     a new cycle starts and its attempts are counted afresh.
@@ -147,11 +151,12 @@ def _cycle_attempts(exam: Exam, user_id: int, today: date) -> tuple[list[Attempt
         certificate.expires_on is None or certificate.expires_on >= today
     ):
         valid_until = certificate.expires_on or date.max
+    last_number = attempts[-1].number if attempts else 0
     passed = [a for a in attempts if a.is_passed]
     if passed:
         last = passed[-1].number
         attempts = [a for a in attempts if a.number > last]
-    return attempts, valid_until
+    return attempts, valid_until, last_number
 
 
 def availability(exam: Exam, user: Any, now: datetime | None = None) -> Availability:
@@ -159,7 +164,7 @@ def availability(exam: Exam, user: Any, now: datetime | None = None) -> Availabi
     now = now or utcnow()
     rules = personal_rules(exam, user.id)
     today = now.date()
-    cycle, certified_until = _cycle_attempts(exam, user.id, today)
+    cycle, certified_until, last_number = _cycle_attempts(exam, user.id, today)
     used = len(cycle)
     resume = next((a.id for a in cycle if a.state == AttemptState.IN_PROGRESS), None)
     next_start = None
@@ -176,6 +181,7 @@ def availability(exam: Exam, user: Any, now: datetime | None = None) -> Availabi
             resume,
             rules,
             None if certified_until == date.max else certified_until,
+            last_number,
         )
 
     if resume is not None:
@@ -231,28 +237,61 @@ class DrawnQuestion:
     mark: float
 
 
-def _pool_query(rule: ExamDrawRule) -> sa.Select[tuple[int]]:
-    category = db.session.get(QuestionCategory, rule.category_id)
-    if category is None:
-        raise NotAvailable(_("A draw rule of this exam names a category that is gone."))
-    ids = subcategory_ids(category) if rule.include_subcategories else [category.id]
-    query = sa.select(Question.id).where(
-        Question.status == QuestionStatus.PUBLISHED,
-        Question.category_id.in_(ids),
-        Question.type.in_(rule.question_types or DRAWABLE_TYPES),
-        Question.type != "description",
-        ~Question.tags.any(Tag.name == CASE_TAG),
+def draw_pools(rules: Sequence[ExamDrawRule]) -> dict[int, list[int]]:
+    """The question ids each random rule may draw from, in id order, keyed by the rule's
+    index in ``rules``. Three statements however many rules: the category tree, the
+    candidates of every rule at once, and the tagged questions when a rule names a tag."""
+    random_rules = [(i, rule) for i, rule in enumerate(rules) if rule.question_id is None]
+    if not random_rules:
+        return {}
+    trees = subtrees({rule.category_id for _, rule in random_rules if rule.category_id})
+    categories: dict[int, set[int]] = {}
+    for i, rule in random_rules:
+        if rule.category_id not in trees:
+            raise NotAvailable(_("A draw rule of this exam names a category that is gone."))
+        tree = trees[rule.category_id]
+        categories[i] = set(tree if rule.include_subcategories else tree[:1])
+    case_questions = (
+        sa.select(question_tag.c.question_id)
+        .join(Tag, Tag.id == question_tag.c.tag_id)
+        .where(Tag.name == CASE_TAG)
     )
-    if rule.tag_id:
-        query = query.where(Question.tags.any(Tag.id == rule.tag_id))
-    if rule.difficulty:
-        query = query.where(Question.difficulty == rule.difficulty)
-    return query.order_by(Question.id)
+    candidates = db.session.execute(
+        sa.select(Question.id, Question.category_id, Question.type, Question.difficulty)
+        .where(
+            Question.status == QuestionStatus.PUBLISHED,
+            Question.category_id.in_(set().union(*categories.values())),
+            Question.type != "description",
+            Question.id.not_in(case_questions),
+        )
+        .order_by(Question.id)
+    ).all()
+    tagged: dict[int, set[int]] = {}
+    tag_ids = {rule.tag_id for _, rule in random_rules if rule.tag_id}
+    if tag_ids:
+        for question_id, tag_id in db.session.execute(
+            sa.select(question_tag.c.question_id, question_tag.c.tag_id).where(
+                question_tag.c.tag_id.in_(tag_ids)
+            )
+        ):
+            tagged.setdefault(tag_id, set()).add(question_id)
+    pools = {}
+    for i, rule in random_rules:
+        types = set(rule.question_types or DRAWABLE_TYPES)
+        pools[i] = [
+            row.id
+            for row in candidates
+            if row.category_id in categories[i]
+            and row.type in types
+            and (not rule.tag_id or row.id in tagged.get(rule.tag_id, ()))
+            and (not rule.difficulty or row.difficulty == rule.difficulty)
+        ]
+    return pools
 
 
 def pool_size(rule: ExamDrawRule) -> int:
     """How many questions a random rule can draw from."""
-    return len(db.session.scalars(_pool_query(rule)).all())
+    return len(draw_pools([rule])[0])
 
 
 def seen_question_ids(exam_id: int, user_id: int) -> set[int]:
@@ -265,20 +304,27 @@ def seen_question_ids(exam_id: int, user_id: int) -> set[int]:
     )
 
 
-def draw_paper(exam: Exam, user_id: int, rng: random.Random) -> list[DrawnQuestion]:
-    """The questions of a new attempt, in the order they will be shown."""
-    seen = seen_question_ids(exam.id, user_id)
+def draw_paper(
+    exam: Exam, user_id: int, rng: random.Random, *, first_attempt: bool = False
+) -> list[DrawnQuestion]:
+    """The questions of a new attempt, in the order they will be shown.
+
+    ``first_attempt`` says the person has no earlier attempt, so nothing was seen yet.
+    """
+    seen = set() if first_attempt else seen_question_ids(exam.id, user_id)
+    rules = list(exam.draw_rules)
+    pools = draw_pools(rules)
     chosen: list[int] = []
     marks: dict[int, float] = {}
     fixed_positions: set[int] = set()
-    for rule in exam.draw_rules:
+    for i, rule in enumerate(rules):
         if rule.question_id is not None:
             if rule.question_id not in marks:
                 fixed_positions.add(len(chosen))
                 chosen.append(rule.question_id)
                 marks[rule.question_id] = rule.mark
             continue
-        pool = [qid for qid in db.session.scalars(_pool_query(rule)) if qid not in marks]
+        pool = [qid for qid in pools[i] if qid not in marks]
         if len(pool) < rule.count:
             raise NotAvailable(
                 _("The question bank has too few questions for this exam; tell a trainer.")
@@ -292,12 +338,13 @@ def draw_paper(exam: Exam, user_id: int, rng: random.Random) -> list[DrawnQuesti
         for qid in picked:
             chosen.append(qid)
             marks[qid] = rule.mark
-    questions = {
-        q.id: q
-        for q in db.session.scalars(
-            sa.select(Question)
+    # Each question's current version, with the question's status and type, in one query.
+    current = {
+        question_id: (version, status, kind)
+        for version, question_id, status, kind in db.session.execute(
+            sa.select(QuestionVersion, Question.id, Question.status, Question.type)
+            .join(Question, Question.current_version_id == QuestionVersion.id)
             .where(Question.id.in_(chosen))
-            .options(selectinload(Question.current_version))
         )
     }
     if exam.shuffle_questions:
@@ -309,11 +356,11 @@ def draw_paper(exam: Exam, user_id: int, rng: random.Random) -> list[DrawnQuesti
         chosen = [qid if i in fixed_positions else next(it) for i, qid in enumerate(chosen)]
     drawn = []
     for qid in chosen:
-        question = questions[qid]
-        if question.current_version is None or question.status != QuestionStatus.PUBLISHED:
+        if qid not in current or current[qid][1] != QuestionStatus.PUBLISHED:
             raise NotAvailable(_("A question of this exam is not published; tell a trainer."))
-        mark = 0.0 if question.type == "description" else marks[qid]
-        drawn.append(DrawnQuestion(qid, question.current_version, mark))
+        version, _status, kind = current[qid]
+        mark = 0.0 if kind == "description" else marks[qid]
+        drawn.append(DrawnQuestion(qid, version, mark))
     return drawn
 
 
