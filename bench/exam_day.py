@@ -1,7 +1,7 @@
 """Exam day on PostgreSQL behind gunicorn: N agents start at once, then autosave for a minute.
 
     .venv/bin/python bench/exam_day.py [--agents 300] [--duration 60] [--ramp 10]
-        [--workers 2] [--threads 4] [--database-url URL] [--schema bench_exam_day]
+        [--workers CORES+1] [--threads 3] [--database-url URL] [--schema bench_exam_day]
 
 What it does, in one run against a real gunicorn on 127.0.0.1:
 
@@ -651,17 +651,16 @@ def by_level(rates: dict[int, float]) -> str:
     return ", ".join(f"{count}: {rate:,.0f}/s" for count, rate in rates.items())
 
 
-# gthread, one worker per core with 4 threads each. Measured on the 2-core machine this was
-# written on (whose speed varied by up to 2x between runs), in paired runs of 300 agents:
-# save p95 6.5 s and 7.5 s with the starts over 10 s, 2.7 s and 0.21 s over 40 s, against
-# 8.5 s, 7.1 s, 3.3 s and 3.2 s for 5 sync workers (2*cores+1); 3 sync workers, 3x4 and 2x8
-# threads did no better. Saturation: 120-185 saves/s against 75-146, at 8-11 ms of gunicorn
-# CPU per save against 10-14 ms: sync workers close every connection (no keep-alive), and
-# five processes on two cores switch more; threads let a save run while a start holds the
-# worker. The cost of threads is the GIL: a thread back from PostgreSQL may wait for a busy
-# sibling, once per round trip, which is one more reason for fewer queries per save.
+# gthread, one worker more than cores, with 3 threads each. Measured on the 2-core machine
+# this was written on (whose speed varied by up to 2x between runs), in paired runs of 300
+# agents after the hot paths were cut down: 3x3 gave save p95 21 ms and 391 ms, start p95
+# 0.37 s and 1.6 s, against 914 ms and 2.8 s for 2x4 and 1.2 s and 3.6 s for 2x8. A third
+# process lets the kernel share the cores between requests: with more threads in fewer
+# processes a short save waits for the GIL behind page renders once per round trip to
+# PostgreSQL. Earlier, with heavier requests, sync workers (2*cores+1) did worse than gthread:
+# they close every connection (no keep-alive) and five processes on two cores switch more.
 def default_workers() -> int:
-    return os.cpu_count() or 1
+    return (os.cpu_count() or 1) + 1
 
 
 def main() -> None:
@@ -670,7 +669,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of autosaving")
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument(
-        "--threads", type=int, default=4, help="threads per worker (>1: gthread workers)"
+        "--threads", type=int, default=3, help="threads per worker (>1: gthread workers)"
     )
     parser.add_argument(
         "--ramp", type=float, default=10.0, help="seconds over which the agents start"

@@ -27,7 +27,6 @@ from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
 from lms.navigation import links_for
 from lms.records.routes import bp as records_bp
-from lms.shell.forms import LanguageForm
 from lms.shell.routes import bp as shell_bp
 from lms.translate import translate_cli
 
@@ -80,7 +79,6 @@ def _register_blueprints(app: Flask) -> None:
     def _layout_context() -> dict[str, Any]:
         return {
             "nav_links": links_for(current_user),
-            "language_form": LanguageForm(formdata=None),
             "current_locale": str(get_locale()),
             "current_path": request.full_path.rstrip("?"),
         }

@@ -142,9 +142,11 @@ def login() -> ResponseReturnValue:
         else:
             if user.locale is None and session.get(LOCALE_KEY):
                 services.set_locale(user, session[LOCALE_KEY])
-            db.session.commit()
+            # Signed in before the commit, which would expire the user and cost a reload;
+            # the password is already checked, the commit only records the time.
             session.permanent = True
             login_user(user)
+            db.session.commit()
             return redirect(safe_next_url(request.args.get("next"), url_for("shell.home")))
     return render_template("accounts/login.html", form=form)
 

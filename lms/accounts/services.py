@@ -164,7 +164,7 @@ def authenticate(employee_no: str, password: str, now: datetime | None = None) -
     elif check_password_hash(user.password_hash, password):
         if not user.is_active:
             raise AccountInactive(_("This account has been deactivated."))
-        clear_login_failures(key)
+        clear_login_failures(key, locked=lock is not None)
         user.last_login_at = now
         db.session.flush()
         return user
@@ -201,9 +201,11 @@ def _record_failure(key: str, now: datetime) -> datetime | None:
     return lock.locked_until
 
 
-def clear_login_failures(key: str) -> None:
+def clear_login_failures(key: str, *, locked: bool = True) -> None:
+    """Forget the failures of ``key``; ``locked=False`` when it is known to hold no lock."""
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.login_key == key))
-    db.session.execute(sa.delete(LoginLock).where(LoginLock.login_key == key))
+    if locked:
+        db.session.execute(sa.delete(LoginLock).where(LoginLock.login_key == key))
 
 
 def end_sessions(user: User) -> None:

@@ -96,8 +96,9 @@ def start(exam_id: int) -> ResponseReturnValue:
             form=ConfirmForm(),
             refusal=refusal.message,
         ), 409
+    attempt_id = attempt.id  # read before the commit expires it, saving a reload
     db.session.commit()
-    return redirect(url_for("attempts.attempt", attempt_id=attempt.id))
+    return redirect(url_for("attempts.attempt", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>")

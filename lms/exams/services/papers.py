@@ -120,32 +120,37 @@ class Availability:
         return max(0, self.attempts_allowed - self.attempts_used)
 
 
-def _cycle_attempts(
-    exam: Exam, user_id: int, today: date
-) -> tuple[list[Attempt], date | None, int]:
+@dataclass(frozen=True)
+class ExamHistory:
+    """A person's attempts at an exam, by number, and their certificates of it, newest first."""
+
+    attempts: list[Attempt]
+    certificates: list[Certificate]
+
+
+def history_of(exam_id: int, user_id: int) -> ExamHistory:
+    attempts = db.session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.exam_id == exam_id, Attempt.user_id == user_id)
+        .order_by(Attempt.number)
+    ).all()
+    certificates = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.exam_id == exam_id, Certificate.user_id == user_id)
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    ).all()
+    return ExamHistory(list(attempts), list(certificates))
+
+
+def _cycle_attempts(history: ExamHistory, today: date) -> tuple[list[Attempt], date | None, int]:
     """The attempts of the person's current certification cycle, a valid certificate's end,
     and the number of their latest attempt in any cycle.
 
     A passed attempt ends a cycle; when its certificate is close to expiry (or gone),
     a new cycle starts and its attempts are counted afresh.
     """
-    attempts = list(
-        db.session.scalars(
-            sa.select(Attempt)
-            .where(Attempt.exam_id == exam.id, Attempt.user_id == user_id)
-            .order_by(Attempt.number)
-        )
-    )
-    certificate = db.session.scalar(
-        sa.select(Certificate)
-        .where(
-            Certificate.exam_id == exam.id,
-            Certificate.user_id == user_id,
-            Certificate.revoked_at.is_(None),
-        )
-        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-        .limit(1)
-    )
+    attempts = history.attempts
+    certificate = next((c for c in history.certificates if c.revoked_at is None), None)
     valid_until = None
     if certificate is not None and (
         certificate.expires_on is None or certificate.expires_on >= today
@@ -159,12 +164,18 @@ def _cycle_attempts(
     return attempts, valid_until, last_number
 
 
-def availability(exam: Exam, user: Any, now: datetime | None = None) -> Availability:
-    """Whether ``user`` may start ``exam`` at ``now``, with the reason when not."""
+def availability(
+    exam: Exam, user: Any, now: datetime | None = None, history: ExamHistory | None = None
+) -> Availability:
+    """Whether ``user`` may start ``exam`` at ``now``, with the reason when not.
+
+    ``history``: the person's history of the exam, when the caller has already read it.
+    """
     now = now or utcnow()
     rules = personal_rules(exam, user.id)
     today = now.date()
-    cycle, certified_until, last_number = _cycle_attempts(exam, user.id, today)
+    history = history or history_of(exam.id, user.id)
+    cycle, certified_until, last_number = _cycle_attempts(history, today)
     used = len(cycle)
     resume = next((a.id for a in cycle if a.state == AttemptState.IN_PROGRESS), None)
     next_start = None
@@ -275,17 +286,20 @@ def draw_pools(rules: Sequence[ExamDrawRule]) -> dict[int, list[int]]:
             )
         ):
             tagged.setdefault(tag_id, set()).add(question_id)
+    by_category: dict[int, list[Any]] = {}
+    for row in candidates:
+        by_category.setdefault(row.category_id, []).append(row)
     pools = {}
     for i, rule in random_rules:
         types = set(rule.question_types or DRAWABLE_TYPES)
-        pools[i] = [
+        pools[i] = sorted(
             row.id
-            for row in candidates
-            if row.category_id in categories[i]
-            and row.type in types
+            for category_id in categories[i]
+            for row in by_category.get(category_id, ())
+            if row.type in types
             and (not rule.tag_id or row.id in tagged.get(rule.tag_id, ()))
             and (not rule.difficulty or row.difficulty == rule.difficulty)
-        ]
+        )
     return pools
 
 

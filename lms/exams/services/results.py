@@ -45,15 +45,14 @@ class ExamSummary:
 
 
 def exam_summary(exam: Exam, user: Any, now: datetime | None = None) -> ExamSummary:
-    mine = attempts_of(exam.id, user.id)
-    graded = [a for a in mine if a.state == AttemptState.GRADED]
-    own = [c for c in certificates.certificates_of(user.id) if c.exam_id == exam.id]
+    history = papers.history_of(exam.id, user.id)
+    graded = [a for a in history.attempts if a.state == AttemptState.GRADED]
     return ExamSummary(
         exam=exam,
-        availability=papers.availability(exam, user, now),
-        attempts=mine,
+        availability=papers.availability(exam, user, now, history),
+        attempts=history.attempts,
         grade=grading.exam_grade(exam.grading_method, graded),
-        certificate=own[0] if own else None,
+        certificate=history.certificates[0] if history.certificates else None,
         question_count=sum(
             rule.count if rule.question_id is None else 1 for rule in exam.draw_rules
         ),
