@@ -34,8 +34,7 @@ from lms.exams.errors import AttemptClosed, DeadlinePassed, NoSuchAttempt, NotAv
 from lms.exams.models import Answer, Attempt, AttemptState, Exam, QuestionVersion
 from lms.exams.question_types import Matching, question_type
 from lms.exams.services import bank, grading
-from lms.exams.services.grading import shown_payload
-from lms.exams.services.papers import availability, deadline_for, draw_paper
+from lms.exams.services.papers import DrawnQuestion, availability, deadline_for, draw_paper
 from lms.extensions import db
 
 MAX_TEXT = 20_000  # an essay's length; a short answer is cut far shorter
@@ -49,12 +48,12 @@ def grace() -> timedelta:
     return timedelta(seconds=current_app.config.get("EXAM_GRACE_SECONDS", 30))
 
 
-def _layout(version: QuestionVersion, language: str, shuffle: bool, rng: random.Random) -> dict:
-    payload = shown_payload(version, language)
-    kind = version.type
+def _layout(drawn: DrawnQuestion, shuffle: bool, rng: random.Random) -> dict:
+    """The order a question's options are shown in, fixed for the attempt."""
+    payload, kind = drawn.payload, drawn.type
     if kind in ("single_choice", "multiple_choice"):
         order = list(range(len(payload["choices"])))
-        if shuffle and version.shuffle:
+        if shuffle and drawn.shuffle:
             rng.shuffle(order)
         return {"choices": order}
     if kind == "matching":
@@ -94,7 +93,9 @@ def start_attempt(
         allowed = availability(exam, user, now)
     if not allowed.can_start:
         raise NotAvailable(allowed.reason or "")
-    paper = draw_paper(exam, user.id, rng, first_attempt=allowed.last_number == 0)
+    paper = draw_paper(
+        exam, user.id, rng, first_attempt=allowed.last_number == 0, english=language == "en"
+    )
     attempt = Attempt(
         exam_id=exam.id,
         user_id=user.id,
@@ -129,9 +130,9 @@ def start_attempt(
                 "attempt_id": attempt.id,
                 "position": position,
                 "question_id": drawn.question_id,
-                "question_version_id": drawn.version.id,
+                "question_version_id": drawn.version_id,
                 "max_mark": drawn.mark,
-                "layout": _layout(drawn.version, attempt.language, exam.shuffle_options, rng),
+                "layout": _layout(drawn, exam.shuffle_options, rng),
                 "revision": 0,
                 "is_flagged": False,
                 "needs_grading": False,
@@ -481,8 +482,9 @@ def present(attempt: Attempt) -> list[AttemptQuestion]:
         )
     }
     for answer in attempt.answers:
-        answer.version = versions[answer.question_version_id]
-        version = answer.version
+        # Not assigned to answer.version: setting a relationship costs more than the page
+        # gains, and a later lazy load of it finds the version in the identity map anyway.
+        version = versions[answer.question_version_id]
         words = bank.wording(version, attempt.language == "en")
         payload = words.payload
         layout = answer.layout or {}

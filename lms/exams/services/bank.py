@@ -560,11 +560,19 @@ def wording(version: QuestionVersion, english: bool) -> Wording:
     if english and version.text_en:
         return Wording(
             version.text_en,
-            version.payload_en or version.payload,
+            shown_payload_of(version.payload, version.payload_en, version.text_en, english),
             version.general_feedback_en or version.general_feedback,
             "en",
         )
     return Wording(version.text, version.payload, version.general_feedback, "zh")
+
+
+def shown_payload_of(
+    payload: dict[str, Any], payload_en: dict[str, Any] | None, text_en: str | None, english: bool
+) -> dict[str, Any]:
+    """The payload a learner sees: the English one where asked for and the version is
+    written in English, else the Chinese one."""
+    return (payload_en or payload) if english and text_en else payload
 
 
 def preview(version: QuestionVersion, english: bool) -> QuestionPreview:

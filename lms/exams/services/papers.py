@@ -43,7 +43,7 @@ from lms.exams.models import (
     question_tag,
 )
 from lms.exams.question_types import QUESTION_TYPES
-from lms.exams.services.bank import subtrees
+from lms.exams.services.bank import shown_payload_of, subtrees
 from lms.extensions import db
 
 CASE_TAG = "case"
@@ -51,6 +51,8 @@ CASE_TAG = "case"
 DRAWABLE_TYPES = tuple(name for name in QUESTION_TYPES if name != "description")
 #: A certificate holder may sit the exam again this many days before it expires.
 RECERTIFY_WINDOW_DAYS = 30
+
+_V = QuestionVersion.__table__
 
 
 @dataclass(frozen=True)
@@ -243,8 +245,13 @@ def deadline_for(rules: PersonalRules, started_at: datetime) -> datetime | None:
 
 @dataclass(frozen=True)
 class DrawnQuestion:
+    """A question of a new paper: its current version, and what laying it out needs."""
+
     question_id: int
-    version: QuestionVersion
+    version_id: int
+    type: str
+    shuffle: bool  # whether the version lets its options be shuffled
+    payload: dict[str, Any]  # in the language of the attempt
     mark: float
 
 
@@ -319,11 +326,17 @@ def seen_question_ids(exam_id: int, user_id: int) -> set[int]:
 
 
 def draw_paper(
-    exam: Exam, user_id: int, rng: random.Random, *, first_attempt: bool = False
+    exam: Exam,
+    user_id: int,
+    rng: random.Random,
+    *,
+    first_attempt: bool = False,
+    english: bool = False,
 ) -> list[DrawnQuestion]:
     """The questions of a new attempt, in the order they will be shown.
 
-    ``first_attempt`` says the person has no earlier attempt, so nothing was seen yet.
+    ``first_attempt`` says the person has no earlier attempt, so nothing was seen yet;
+    ``english``, that the attempt is shown in English.
     """
     seen = set() if first_attempt else seen_question_ids(exam.id, user_id)
     rules = list(exam.draw_rules)
@@ -352,12 +365,16 @@ def draw_paper(
         for qid in picked:
             chosen.append(qid)
             marks[qid] = rule.mark
-    # Each question's current version, with the question's status and type, in one query.
+    # Each question's current version, as plain rows of what laying it out needs: loading
+    # fifty whole versions was most of the cost of a start.
+    columns = [_V.c.id, _V.c.type, _V.c.shuffle, _V.c.payload]
+    if english:
+        columns += [_V.c.payload_en, _V.c.text_en]
     current = {
-        question_id: (version, status, kind)
-        for version, question_id, status, kind in db.session.execute(
-            sa.select(QuestionVersion, Question.id, Question.status, Question.type)
-            .join(Question, Question.current_version_id == QuestionVersion.id)
+        row.question_id: row
+        for row in db.session.execute(
+            sa.select(*columns, Question.id.label("question_id"), Question.status)
+            .join(Question, Question.current_version_id == _V.c.id)
             .where(Question.id.in_(chosen))
         )
     }
@@ -370,11 +387,16 @@ def draw_paper(
         chosen = [qid if i in fixed_positions else next(it) for i, qid in enumerate(chosen)]
     drawn = []
     for qid in chosen:
-        if qid not in current or current[qid][1] != QuestionStatus.PUBLISHED:
+        row = current.get(qid)
+        if row is None or row.status != QuestionStatus.PUBLISHED:
             raise NotAvailable(_("A question of this exam is not published; tell a trainer."))
-        version, _status, kind = current[qid]
-        mark = 0.0 if kind == "description" else marks[qid]
-        drawn.append(DrawnQuestion(qid, version, mark))
+        payload = (
+            shown_payload_of(row.payload, row.payload_en, row.text_en, english)
+            if english
+            else row.payload
+        )
+        mark = 0.0 if row.type == "description" else marks[qid]
+        drawn.append(DrawnQuestion(qid, row.id, row.type, row.shuffle, payload, mark))
     return drawn
 
 
