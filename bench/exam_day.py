@@ -654,7 +654,7 @@ def by_level(rates: dict[int, float]) -> str:
 # gthread, one worker more than cores, with 3 threads each. Measured on the 2-core machine
 # this was written on (whose speed varied by up to 2x between runs), in paired runs of 300
 # agents after the hot paths were cut down: 3x3 gave save p95 21 ms and 391 ms, start p95
-# 0.37 s and 1.6 s, against 914 ms and 2.8 s for 2x4 and 1.2 s and 3.6 s for 2x8. A third
+# 0.37 s and 1.6 s, against 914 ms and 2.8 s for 2x4 (2x8 did worse still). A third
 # process lets the kernel share the cores between requests: with more threads in fewer
 # processes a short save waits for the GIL behind page renders once per round trip to
 # PostgreSQL. Earlier, with heavier requests, sync workers (2*cores+1) did worse than gthread:

@@ -120,9 +120,8 @@ def start_attempt(
         if existing is None:
             raise
         return existing
-    # Fifty answers in one statement: the unit of work would spend more time on them than
-    # the database does (a start is the other hot path of an exam day).
-    # RETURNING lets SQLAlchemy send them as one multi-row INSERT rather than fifty.
+    # Fifty answers in one multi-row INSERT (RETURNING makes SQLAlchemy batch them), not
+    # through the unit of work, which spent more time on them than the database did.
     db.session.execute(
         sa.insert(_ANSWER).returning(_ANSWER.c.id),
         [

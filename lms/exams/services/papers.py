@@ -52,7 +52,7 @@ DRAWABLE_TYPES = tuple(name for name in QUESTION_TYPES if name != "description")
 #: A certificate holder may sit the exam again this many days before it expires.
 RECERTIFY_WINDOW_DAYS = 30
 
-_V = QuestionVersion.__table__
+_VERSION = QuestionVersion.__table__
 
 
 @dataclass(frozen=True)
@@ -275,14 +275,12 @@ def draw_pools(rules: Sequence[ExamDrawRule]) -> dict[int, list[int]]:
         .where(Tag.name == CASE_TAG)
     )
     candidates = db.session.execute(
-        sa.select(Question.id, Question.category_id, Question.type, Question.difficulty)
-        .where(
+        sa.select(Question.id, Question.category_id, Question.type, Question.difficulty).where(
             Question.status == QuestionStatus.PUBLISHED,
             Question.category_id.in_(set().union(*categories.values())),
             Question.type != "description",
             Question.id.not_in(case_questions),
         )
-        .order_by(Question.id)
     ).all()
     tagged: dict[int, set[int]] = {}
     tag_ids = {rule.tag_id for _, rule in random_rules if rule.tag_id}
@@ -367,14 +365,19 @@ def draw_paper(
             marks[qid] = rule.mark
     # Each question's current version, as plain rows of what laying it out needs: loading
     # fifty whole versions was most of the cost of a start.
-    columns = [_V.c.id, _V.c.type, _V.c.shuffle, _V.c.payload]
-    if english:
-        columns += [_V.c.payload_en, _V.c.text_en]
+    # The English columns only for an English attempt: decoding them is wasted otherwise.
+    english_columns = (
+        [_VERSION.c.payload_en, _VERSION.c.text_en]
+        if english
+        else [sa.null().label("payload_en"), sa.null().label("text_en")]
+    )
+    columns = [_VERSION.c.id, _VERSION.c.type, _VERSION.c.shuffle, _VERSION.c.payload]
+    columns += english_columns
     current = {
         row.question_id: row
         for row in db.session.execute(
             sa.select(*columns, Question.id.label("question_id"), Question.status)
-            .join(Question, Question.current_version_id == _V.c.id)
+            .join(Question, Question.current_version_id == _VERSION.c.id)
             .where(Question.id.in_(chosen))
         )
     }
@@ -390,11 +393,7 @@ def draw_paper(
         row = current.get(qid)
         if row is None or row.status != QuestionStatus.PUBLISHED:
             raise NotAvailable(_("A question of this exam is not published; tell a trainer."))
-        payload = (
-            shown_payload_of(row.payload, row.payload_en, row.text_en, english)
-            if english
-            else row.payload
-        )
+        payload = shown_payload_of(row.payload, row.payload_en, row.text_en, english)
         mark = 0.0 if row.type == "description" else marks[qid]
         drawn.append(DrawnQuestion(qid, row.id, row.type, row.shuffle, payload, mark))
     return drawn

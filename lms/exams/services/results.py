@@ -24,16 +24,6 @@ def get_exam(exam_id: int) -> Exam | None:
     return db.session.get(Exam, exam_id)
 
 
-def attempts_of(exam_id: int, user_id: int) -> list[Attempt]:
-    return list(
-        db.session.scalars(
-            sa.select(Attempt)
-            .where(Attempt.exam_id == exam_id, Attempt.user_id == user_id)
-            .order_by(Attempt.number)
-        )
-    )
-
-
 @dataclass(frozen=True)
 class ExamSummary:
     exam: Exam
