@@ -700,3 +700,93 @@ def ids_in_department(department_id: int) -> sa.Select[tuple[int]]:
     return sa.select(User.id).where(
         User.department_id.in_(department_and_descendants(department_id))
     )
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who something is for (an exam, a classroom session, a monthly refresher).
+
+    Each criterion narrows: roles, departments (a department includes its teams), levels,
+    hired on or after a date; ``user_ids`` names people outright and adds them whatever the
+    criteria say. No criterion at all means everyone active. Stored as a JSON dict.
+    """
+
+    roles: tuple[str, ...] = ()
+    department_ids: tuple[int, ...] = ()
+    levels: tuple[str, ...] = ()
+    hired_after: date | None = None
+    user_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, object] | None) -> Audience:
+        raw = raw or {}
+        hired = raw.get("hired_after")
+        return cls(
+            roles=tuple(str(r) for r in raw.get("roles") or ()),  # type: ignore[union-attr]
+            department_ids=tuple(int(d) for d in raw.get("department_ids") or ()),  # type: ignore[union-attr]
+            levels=tuple(str(lv) for lv in raw.get("levels") or ()),  # type: ignore[union-attr]
+            hired_after=date.fromisoformat(str(hired)) if hired else None,
+            user_ids=tuple(int(u) for u in raw.get("user_ids") or ()),  # type: ignore[union-attr]
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "roles": list(self.roles),
+            "department_ids": list(self.department_ids),
+            "levels": list(self.levels),
+            "hired_after": self.hired_after.isoformat() if self.hired_after else None,
+            "user_ids": list(self.user_ids),
+        }
+
+    @property
+    def has_criteria(self) -> bool:
+        return bool(self.roles or self.department_ids or self.levels or self.hired_after)
+
+    def matches(self, user: User, department_ids: Iterable[int] | None = None) -> bool:
+        """Whether ``user`` is in it. ``department_ids``: the departments the audience's
+        departments stand for with their teams, when the caller has them already."""
+        if user.id in self.user_ids:
+            return True
+        if self.user_ids and not self.has_criteria:
+            return False
+        if self.roles and not any(role.value in self.roles for role in user.roles):
+            return False
+        if self.department_ids:
+            within = set(department_ids) if department_ids is not None else self.departments()
+            if user.department_id not in within:
+                return False
+        if self.levels and (user.level is None or user.level.value not in self.levels):
+            return False
+        return not (
+            self.hired_after and (user.hire_date is None or user.hire_date < self.hired_after)
+        )
+
+    def departments(self) -> set[int]:
+        """The audience's departments with every team under them."""
+        within: set[int] = set()
+        for department_id in self.department_ids:
+            within.update(department_and_descendants(department_id))
+        return within
+
+    def member_ids(self) -> sa.Select[tuple[int]]:
+        """A query of the ids of the active users in it."""
+        criteria: list[sa.ColumnElement[bool]] = []
+        if self.roles:
+            criteria.append(
+                User.id.in_(sa.select(UserRole.user_id).where(UserRole.role.in_(self.roles)))
+            )
+        if self.department_ids:
+            criteria.append(User.department_id.in_(sorted(self.departments())))
+        if self.levels:
+            criteria.append(User.level.in_([Level(lv) for lv in self.levels]))
+        if self.hired_after:
+            criteria.append(User.hire_date >= self.hired_after)
+        if self.has_criteria:
+            chosen: sa.ColumnElement[bool] = sa.and_(*criteria)
+            if self.user_ids:
+                chosen = sa.or_(chosen, User.id.in_(self.user_ids))
+        elif self.user_ids:
+            chosen = User.id.in_(self.user_ids)
+        else:
+            chosen = sa.true()
+        return sa.select(User.id).where(User.is_active, chosen).order_by(User.id)

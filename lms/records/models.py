@@ -51,5 +51,31 @@ class ParticipationRecord(db.Model):
     result: Mapped[str | None] = mapped_column(sa.String(100))
     # An exam's percentage; other kinds leave it empty.
     score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
+    # The 培训台账's other columns: who taught, where, attendance (present, late, ...) and
+    # the participant's evaluation of it (a classroom rating, "4.6/5").
+    trainer: Mapped[str | None] = mapped_column(sa.String(100))
+    location: Mapped[str | None] = mapped_column(sa.String(200))
+    attendance: Mapped[str | None] = mapped_column(sa.String(20))
+    evaluation: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class HoursSettings(db.Model):
+    """HR's rules for turning minutes into 学时; one row (id 1), absent until HR saves.
+
+    ``rounding_tenths`` is the step hours are rounded down to, in tenths (5: half a 学时),
+    so that the same integer arithmetic gives the same figure in Python and in SQL.
+    """
+
+    __tablename__ = "hours_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_per_hour: Mapped[int] = mapped_column(default=45)
+    rounding_tenths: Mapped[int] = mapped_column(default=5)
+    minimum_minutes: Mapped[int] = mapped_column(default=20)
+    daily_cap_hours: Mapped[Decimal] = mapped_column(sa.Numeric(4, 1), default=Decimal(8))
+    # Level value -> 学时 expected per calendar year, e.g. {"junior": "40"}.
+    yearly_targets: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -11,9 +11,27 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from lms.extensions import db
-from lms.records.models import ParticipationKind, ParticipationRecord, TrainingMethod
+from lms.records.hours import (
+    TENTH,
+    HoursRules,
+    credited_hours,
+    daily_tenths,
+    record_tenths,
+    record_tenths_sql,
+)
+from lms.records.models import (
+    HoursSettings,
+    ParticipationKind,
+    ParticipationRecord,
+    TrainingMethod,
+)
 
 __all__ = [
+    "HoursRules",
+    "credited_hours",
+    "daily_tenths",
+    "hours_settings",
+    "record_tenths_sql",
     "ParticipationKind",
     "TrainingMethod",
     "hours_of",
@@ -36,12 +54,29 @@ def record_participation(
     credit_hours: Decimal | None = None,
     result: str | None = None,
     score: Decimal | None = None,
+    trainer: str | None = None,
+    location: str | None = None,
+    attendance: str | None = None,
+    evaluation: str | None = None,
 ) -> ParticipationRecord:
     """Write one participation, idempotently on ``source_key``.
 
     Writing the same source again updates the row (a regrade changes the
     result) instead of adding another; the first date and owner stay.
     """
+    details = {
+        "title": title[:200],
+        "method": method,
+        "category": category,
+        "minutes": minutes,
+        "credit_hours": credit_hours,
+        "result": result,
+        "score": score,
+        "trainer": trainer,
+        "location": location,
+        "attendance": attendance,
+        "evaluation": evaluation,
+    }
     record = db.session.scalar(
         sa.select(ParticipationRecord).where(ParticipationRecord.source_key == source_key)
     )
@@ -51,7 +86,7 @@ def record_participation(
         )
         try:
             with db.session.begin_nested():
-                _fill(record, title, method, category, minutes, credit_hours, result, score)
+                _fill(record, details)
                 db.session.add(record)
         except IntegrityError:  # the same source written by a parallel request
             record = db.session.scalar(
@@ -62,28 +97,14 @@ def record_participation(
             assert record is not None
     if record.user_id != user_id or record.kind != kind:
         raise ValueError(f"source key {source_key!r} already belongs to another participation")
-    _fill(record, title, method, category, minutes, credit_hours, result, score)
+    _fill(record, details)
     db.session.flush()
     return record
 
 
-def _fill(
-    record: ParticipationRecord,
-    title: str,
-    method: TrainingMethod,
-    category: str | None,
-    minutes: int | None,
-    credit_hours: Decimal | None,
-    result: str | None,
-    score: Decimal | None,
-) -> None:
-    record.title = title[:200]
-    record.method = method
-    record.category = category
-    record.minutes = minutes
-    record.credit_hours = credit_hours
-    record.result = result
-    record.score = score
+def _fill(record: ParticipationRecord, details: dict[str, object]) -> None:
+    for name, value in details.items():
+        setattr(record, name, value)
 
 
 def records_of(user_id: int) -> list[ParticipationRecord]:
@@ -97,20 +118,24 @@ def records_of(user_id: int) -> list[ParticipationRecord]:
     )
 
 
-# Until HR can change them (training-records issue), the usual 培训台账 rules:
-# 45 minutes make one 学时, rounded down to half a 学时, under 20 minutes count nothing.
-MINUTES_PER_HOUR = 45
-MINIMUM_MINUTES = 20
+def hours_settings() -> HoursRules:
+    """HR's 学时 rules in force (the defaults until HR saves their own)."""
+    row = db.session.get(HoursSettings, 1)
+    if row is None:
+        return HoursRules()
+    return HoursRules(
+        minutes_per_hour=row.minutes_per_hour,
+        rounding_tenths=row.rounding_tenths,
+        minimum_minutes=row.minimum_minutes,
+        daily_cap_hours=Decimal(row.daily_cap_hours),
+        yearly_targets={level: Decimal(v) for level, v in (row.yearly_targets or {}).items()},
+    )
 
 
-def hours_of(record: ParticipationRecord) -> Decimal:
-    """The 学时 a record counts for: as declared by its source, else from its minutes."""
-    if record.credit_hours is not None:
-        return Decimal(record.credit_hours)
-    if not record.minutes or record.minutes < MINIMUM_MINUTES:
-        return Decimal(0)
-    halves = (2 * record.minutes) // MINUTES_PER_HOUR
-    return Decimal(halves) / 2
+def hours_of(record: ParticipationRecord, rules: HoursRules | None = None) -> Decimal:
+    """The 学时 one record counts for on its own (before the daily cap)."""
+    rules = rules or hours_settings()
+    return record_tenths(rules, record.credit_hours, record.minutes) * TENTH
 
 
 @dataclass(frozen=True)
@@ -134,8 +159,9 @@ class TrainingRecord:
 
 def training_record(user_id: int) -> TrainingRecord:
     """One person's ledger with the 学时 of each line and in total."""
+    records = records_of(user_id)
+    credited = credited_hours(records, hours_settings())
     lines = [
-        RecordLine(record, hours_of(record), result_label(record.result))
-        for record in records_of(user_id)
+        RecordLine(record, credited[record.id], result_label(record.result)) for record in records
     ]
     return TrainingRecord(lines, sum((line.hours for line in lines), Decimal(0)))

@@ -28,7 +28,7 @@ from lms.records.services import ParticipationKind
 )
 def test_hours_follow_the_ledger_rules(minutes, credit, hours) -> None:
     record = ParticipationRecord(minutes=minutes, credit_hours=credit)
-    assert services.hours_of(record) == hours
+    assert services.hours_of(record, services.HoursRules()) == hours
 
 
 def test_my_record_lists_lines_and_totals_hours(client, signed_in) -> None:

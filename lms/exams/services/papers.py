@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from lms.accounts import services as accounts
 from lms.database import utcnow
 from lms.errors import FieldErrors
 from lms.exams.errors import NotAvailable
@@ -85,20 +86,7 @@ def personal_rules(exam: Exam, user_id: int) -> PersonalRules:
 
 def in_audience(exam: Exam, user: Any) -> bool:
     """Whether ``user`` is among the people ``exam`` is for; an empty criterion lets all in."""
-    audience = exam.audience or {}
-    roles = audience.get("roles") or []
-    if roles and not any(role in {r.value for r in user.roles} for role in roles):
-        return False
-    departments = audience.get("department_ids") or []
-    if departments and user.department_id not in departments:
-        return False
-    levels = audience.get("levels") or []
-    if levels and (user.level is None or user.level.value not in levels):
-        return False
-    hired_after = audience.get("hired_after")
-    return not (
-        hired_after and (user.hire_date is None or user.hire_date < date.fromisoformat(hired_after))
-    )
+    return accounts.Audience.from_dict(exam.audience).matches(user)
 
 
 @dataclass(frozen=True)
