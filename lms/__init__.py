@@ -25,9 +25,13 @@ from lms.exams.routes import bp as exams_bp
 from lms.exams.staff_routes import bp as exam_staff_bp
 from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
-from lms.navigation import links_for
+from lms.navigation import links_for, menu_of
+from lms.notifications.routes import bp as notifications_bp
 from lms.records.routes import bp as records_bp
 from lms.shell.routes import bp as shell_bp
+from lms.training.cli import training_cli
+from lms.training.refresher_routes import bp as refreshers_bp
+from lms.training.session_routes import bp as sessions_bp
 from lms.translate import translate_cli
 
 CONTENT_SECURITY_POLICY = (
@@ -74,11 +78,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exams_bp)
     app.register_blueprint(attempts_bp)
     app.register_blueprint(exam_staff_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(refreshers_bp)
+    app.register_blueprint(notifications_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
         return {
-            "nav_links": links_for(current_user),
+            "nav_menu": menu_of(links_for(current_user)),
             "current_locale": str(get_locale()),
             "current_path": request.full_path.rstrip("?"),
         }
@@ -88,6 +95,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(training_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(questions_cli)
     app.cli.add_command(exams_cli)

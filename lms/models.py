@@ -25,4 +25,6 @@ from lms.exams.models import (  # noqa: F401
     Regrade,
     Tag,
 )
+from lms.notifications import models as notification_models  # noqa: F401
 from lms.records.models import ParticipationRecord  # noqa: F401
+from lms.training import models as training_models  # noqa: F401

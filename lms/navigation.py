@@ -4,9 +4,25 @@ with the roles that see them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from flask import request, url_for
 from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+# The staff menus: a person's own pages stay in the bar, each role's tools go in one
+# dropdown, so the bar fits one line however many areas register pages.
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    order: int
+    label: LazyString
+
+
+TEACHING = MenuGroup(1, _l("Teaching"))
+HR = MenuGroup(2, _l("HR"))
+ADMINISTRATION = MenuGroup(3, _l("Administration"))
 
 
 @dataclass(frozen=True)
@@ -18,6 +34,7 @@ class NavEntry:
     order: int = 100
     description: LazyString | str = ""  # shown on the home page's shortcut cards
     in_menu: bool = True
+    group: MenuGroup | None = None  # a staff dropdown (TEACHING, HR, ...); None: the bar
 
 
 @dataclass(frozen=True)
@@ -28,6 +45,19 @@ class NavLink:
     is_current: bool
     description: str
     in_menu: bool
+    group: MenuGroup | None = None
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A dropdown of the menu: its label and links, or a single link in the bar (label None)."""
+
+    label: str | None
+    links: list[NavLink]
+
+    @property
+    def is_current(self) -> bool:
+        return any(link.is_current for link in self.links)
 
 
 _ENTRIES: list[NavEntry] = []
@@ -50,7 +80,25 @@ def links_for(user: object) -> list[NavLink]:
         is_current = request.path == url or (url != "/" and request.path.startswith(url + "/"))
         links.append(
             NavLink(
-                url, str(entry.label), entry.icon, is_current, str(entry.description), entry.in_menu
+                url,
+                str(entry.label),
+                entry.icon,
+                is_current,
+                str(entry.description),
+                entry.in_menu,
+                entry.group,
             )
         )
     return links
+
+
+def menu_of(links: list[NavLink]) -> list[NavGroup]:
+    """The bar: the person's own pages in order, then one dropdown per staff group."""
+    shown = [link for link in links if link.in_menu]
+    own = [NavGroup(None, [link]) for link in shown if link.group is None]
+    staff = sorted((link for link in shown if link.group), key=lambda k: k.group.order)  # type: ignore[union-attr]
+    groups = [
+        NavGroup(str(group.label), list(items))  # type: ignore[union-attr]
+        for group, items in groupby(staff, lambda k: k.group)
+    ]
+    return own + groups

@@ -43,7 +43,7 @@ from lms.accounts.models import Level, Role, User
 from lms.extensions import db, login_manager
 from lms.forms import ConfirmForm
 from lms.i18n import SESSION_KEY as LOCALE_KEY
-from lms.navigation import NavEntry, register
+from lms.navigation import ADMINISTRATION, NavEntry, register
 from lms.web import download, put_errors_on_form, safe_next_url
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -56,6 +56,7 @@ register(
         ("admin",),
         order=900,
         description=_l("Find, create and deactivate accounts; reset passwords."),
+        group=ADMINISTRATION,
     )
 )
 register(
@@ -66,6 +67,7 @@ register(
         ("admin",),
         order=910,
         description=_l("The centres, departments and teams people belong to."),
+        group=ADMINISTRATION,
     )
 )
 register(
@@ -77,6 +79,7 @@ register(
         order=920,
         description=_l("Add a whole team at once from a CSV or Excel file."),
         in_menu=False,
+        group=ADMINISTRATION,
     )
 )
 register(

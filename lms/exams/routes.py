@@ -34,7 +34,7 @@ from lms.exams.rendering import question_html
 from lms.exams.services import bank, grading, interchange
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.navigation import NavEntry, register
+from lms.navigation import TEACHING, NavEntry, register
 from lms.web import download, put_errors_on_form
 
 bp = Blueprint("exams", __name__, template_folder="templates", url_prefix="/questions")
@@ -47,6 +47,7 @@ register(
         roles=("trainer",),
         order=40,
         description=_l("Write, import and export the questions exams draw from."),
+        group=TEACHING,
     )
 )
 PER_PAGE = 30

@@ -31,7 +31,7 @@ from lms.exams.staff_forms import (
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import from_local, to_local
-from lms.navigation import NavEntry, register
+from lms.navigation import HR, TEACHING, NavEntry, register
 from lms.tabular import write_csv, write_xlsx
 from lms.web import download, put_errors_on_form
 
@@ -45,6 +45,7 @@ register(
         roles=("trainer", "hr"),
         order=45,
         description=_l("Attempts, item analysis, the grading queue and regrades."),
+        group=TEACHING,
     )
 )
 register(
@@ -55,6 +56,7 @@ register(
         roles=("trainer",),
         order=44,
         description=_l("Exams: questions drawn, timing, attempts, who may sit them, review."),
+        group=TEACHING,
     )
 )
 register(
@@ -65,6 +67,7 @@ register(
         roles=("hr",),
         order=46,
         description=_l("Certificates issued and expiring, revocation and the seal."),
+        group=HR,
     )
 )
 

@@ -103,6 +103,7 @@ def test_phone_width_menu_opens(browser, server: LiveServer) -> None:
         expect(toggler).to_be_visible()
         toggler.click()
         menu = page.get_by_role("navigation", name=re.compile("主菜单|Main menu"))
+        menu.get_by_role("button", name=re.compile("^(系统管理|Administration)$")).click()
         expect(menu.get_by_role("link", name=re.compile("^ ?(人员|People)$"))).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:

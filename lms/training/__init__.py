@@ -1,0 +1,1 @@
+"""Training: classroom sessions (invitations, attendance, ratings) and monthly refreshers."""
