@@ -79,3 +79,88 @@ class HoursSettings(db.Model):
     yearly_targets: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RecordCorrection(db.Model):
+    """One field of a ledger line changed by HR, with why. Never edited or deleted.
+
+    A field with a correction is pinned: when the source writes the record again
+    (``record_participation``), the corrected value stays.
+    """
+
+    __tablename__ = "record_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(sa.ForeignKey("participation_record.id"), index=True)
+    field: Mapped[str] = mapped_column(sa.String(30))
+    old_value: Mapped[str | None] = mapped_column(sa.String(200))
+    new_value: Mapped[str | None] = mapped_column(sa.String(200))
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    corrected_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    corrected_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ExternalStatus(LabelledEnum):
+    PENDING = "pending", _l("Waiting for approval")
+    APPROVED = "approved", _l("Approved")
+    REJECTED = "rejected", _l("Rejected")
+
+
+class ExternalTraining(db.Model):
+    """Training an agent took elsewhere (a seminar, an outside certification), entered by HR
+    with its evidence. It reaches the ledger only when a second HR person approves it."""
+
+    __tablename__ = "external_training"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    provider: Mapped[str] = mapped_column(sa.String(200))
+    category: Mapped[str | None] = mapped_column(sa.String(50))
+    occurred_on: Mapped[date]
+    minutes: Mapped[int | None]
+    credit_hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
+    result: Mapped[str | None] = mapped_column(sa.String(100))
+    evidence_name: Mapped[str] = mapped_column(sa.String(200))
+    evidence_type: Mapped[str] = mapped_column(sa.String(50))
+    evidence_size: Mapped[int]
+    # Deferred: lists of pending entries must not load every scanned certificate.
+    evidence: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    status: Mapped[ExternalStatus] = mapped_column(
+        ExternalStatus.column_type(20), default=ExternalStatus.PENDING, index=True
+    )
+    entered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participation_record.id"))
+
+
+class Policy(db.Model):
+    """A published version of the confidentiality policy (保密承诺). The highest version
+    published is in force; publishing a new one asks every agent to acknowledge again."""
+
+    __tablename__ = "policy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    # Markdown, rendered through the shared allow-list.
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_en: Mapped[str | None] = mapped_column(sa.Text)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PolicyAcknowledgement(db.Model):
+    """A person read and agreed to one version of the policy."""
+
+    __tablename__ = "policy_acknowledgement"
+    __table_args__ = (sa.UniqueConstraint("policy_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(sa.ForeignKey("policy.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    acknowledged_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

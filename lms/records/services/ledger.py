@@ -1,44 +1,33 @@
-"""Writing to and reading from the participation ledger."""
+"""Writing the participation ledger and reading one person's: record_participation is the
+only way in, idempotent on the source key; 学时 by HR's rules; labels of the coded columns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from lms.database import utcnow
 from lms.extensions import db
+from lms.records.errors import FieldErrors
 from lms.records.hours import (
     TENTH,
     HoursRules,
     credited_hours,
-    daily_tenths,
     record_tenths,
-    record_tenths_sql,
 )
 from lms.records.models import (
     HoursSettings,
     ParticipationKind,
     ParticipationRecord,
+    RecordCorrection,
     TrainingMethod,
 )
-
-__all__ = [
-    "HoursRules",
-    "credited_hours",
-    "daily_tenths",
-    "hours_settings",
-    "record_tenths_sql",
-    "ParticipationKind",
-    "TrainingMethod",
-    "hours_of",
-    "record_participation",
-    "records_of",
-    "training_record",
-]
 
 
 def record_participation(
@@ -62,7 +51,8 @@ def record_participation(
     """Write one participation, idempotently on ``source_key``.
 
     Writing the same source again updates the row (a regrade changes the
-    result) instead of adding another; the first date and owner stay.
+    result) instead of adding another; the first date and owner stay, and so do
+    the fields HR corrected (see ``correct_record``).
     """
     details = {
         "title": title[:200],
@@ -97,7 +87,9 @@ def record_participation(
             assert record is not None
     if record.user_id != user_id or record.kind != kind:
         raise ValueError(f"source key {source_key!r} already belongs to another participation")
-    _fill(record, details)
+    # HR's corrections win over the source: a regrade or a re-sync must not undo them.
+    pinned = corrected_fields(record.id) if record.id is not None else set()
+    _fill(record, {name: value for name, value in details.items() if name not in pinned})
     db.session.flush()
     return record
 
@@ -105,6 +97,15 @@ def record_participation(
 def _fill(record: ParticipationRecord, details: dict[str, object]) -> None:
     for name, value in details.items():
         setattr(record, name, value)
+
+
+def corrected_fields(record_id: int) -> set[str]:
+    """The fields of a record HR corrected: the source no longer writes them."""
+    return set(
+        db.session.scalars(
+            sa.select(RecordCorrection.field).where(RecordCorrection.record_id == record_id)
+        )
+    )
 
 
 def records_of(user_id: int) -> list[ParticipationRecord]:
@@ -165,3 +166,93 @@ def training_record(user_id: int) -> TrainingRecord:
         RecordLine(record, credited[record.id], result_label(record.result)) for record in records
     ]
     return TrainingRecord(lines, sum((line.hours for line in lines), Decimal(0)))
+
+
+# --- labels of the ledger's coded columns ------------------------------------------------------
+
+# Sources store categories and attendance as codes; the ledger shows them in words. A code
+# nobody named here is shown as it is.
+CATEGORY_LABELS = {
+    "onboarding": _l("Onboarding"),
+    "job-skills": _l("Job skills"),
+    "product-knowledge": _l("Product knowledge"),
+    "service-quality": _l("Service quality"),
+    "service-standards": _l("Service standards"),
+    "communication": _l("Communication"),
+    "complaint-handling": _l("Complaint handling"),
+    "confidentiality": _l("Confidentiality"),
+    "compliance": _l("Compliance and confidentiality"),
+    "certification": _l("Certification"),
+    "assessment": _l("Assessment"),
+    "seminar": _l("Seminar"),
+}
+ATTENDANCE_LABELS = {
+    "present": _l("Present"),
+    "late": _l("Late"),
+    "absent": _l("Absent"),
+    "excused": _l("Excused"),
+}
+RESULT_CODES = ("completed", "passed", "failed")
+
+
+def category_label(category: str | None) -> str:
+    return str(CATEGORY_LABELS.get(category or "", category or ""))
+
+
+def attendance_label(attendance: str | None) -> str:
+    return str(ATTENDANCE_LABELS.get(attendance or "", attendance or ""))
+
+
+# --- 学时 settings ---------------------------------------------------------------------------
+
+ROUNDING_STEPS = (5, 10, 1)  # tenths: half a 学时, a whole one, a tenth
+
+
+def hours_settings_row() -> HoursSettings | None:
+    """The saved settings row (who saved it and when), or None while the defaults apply."""
+    return db.session.get(HoursSettings, 1)
+
+
+def save_hours_settings(
+    rules: HoursRules, by_id: int, now: datetime | None = None
+) -> HoursSettings:
+    """Make ``rules`` the 学时 rules in force. Every figure follows at once: 学时 are computed
+    from minutes when shown, never stored."""
+    problems = _settings_problems(rules)
+    if problems:
+        raise FieldErrors(problems)
+    row = db.session.get(HoursSettings, 1)
+    if row is None:
+        row = HoursSettings(id=1)
+        db.session.add(row)
+    row.minutes_per_hour = rules.minutes_per_hour
+    row.rounding_tenths = rules.rounding_tenths
+    row.minimum_minutes = rules.minimum_minutes
+    row.daily_cap_hours = rules.daily_cap_hours
+    row.yearly_targets = {level: str(target) for level, target in rules.yearly_targets.items()}
+    row.updated_by_id = by_id
+    row.updated_at = now or utcnow()
+    db.session.flush()
+    return row
+
+
+def is_tenths(value: Decimal) -> bool:
+    """Whether ``value`` has at most one decimal, as every 学时 figure is stored."""
+    return value == value.quantize(TENTH)
+
+
+def _settings_problems(rules: HoursRules) -> list[tuple[str, str]]:
+    problems = []
+    if not 10 <= rules.minutes_per_hour <= 120:
+        problems.append(("minutes_per_hour", _("Use between 10 and 120 minutes.")))
+    if rules.rounding_tenths not in ROUNDING_STEPS:
+        problems.append(("rounding", _("Choose a step from the list.")))
+    if not 0 <= rules.minimum_minutes <= 240:
+        problems.append(("minimum_minutes", _("Use between 0 and 240 minutes.")))
+    cap = rules.daily_cap_hours
+    if not (Decimal("0.5") <= cap <= 24 and is_tenths(cap)):
+        problems.append(("daily_cap_hours", _("Use between 0.5 and 24 hours, in tenths.")))
+    for level, target in rules.yearly_targets.items():
+        if not (0 <= target <= 999 and is_tenths(target)):
+            problems.append((f"target_{level}", _("Use between 0 and 999 hours, in tenths.")))
+    return problems
