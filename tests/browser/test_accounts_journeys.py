@@ -108,3 +108,21 @@ def test_phone_width_menu_opens(browser, server: LiveServer) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1200, 1280])
+def test_an_administrators_menu_fits_one_line_on_a_laptop(browser, server, width) -> None:
+    # The widest menu there is: every page of one's own plus the three staff dropdowns, in
+    # English (longer labels than Chinese).
+    context = browser.new_context(locale="en-US", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in(page, server, "A0001")
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        navbar = page.get_by_role("navigation", name="Main menu")
+        expect(navbar.get_by_role("button", name="Administration")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert navbar.bounding_box()["height"] < 70
+    finally:
+        context.close()
