@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from lms.database import utcnow
 from lms.errors import FieldErrors
-from lms.exams.models import Exam, ExamStatus, GradingMethod, QuestionCategory
+from lms.exams.models import Exam, ExamStatus, GradingMethod, QuestionCategory, QuestionVersion
 from lms.exams.services import attempts, papers
 from lms.exams.services.exam_files import sync_exams
 from lms.exams.services.interchange import sync_question_bank
@@ -63,6 +63,25 @@ def test_a_trainer_defines_an_exam_an_agent_can_sit(complaints, create_user) -> 
     assert attempt.deadline_at - attempt.started_at == timedelta(minutes=15)
 
 
+def test_the_monthly_refresher_quiz_is_short_retakeable_and_without_certificate(
+    complaints, create_user
+) -> None:
+    quiz = db.session.scalar(sa.select(Exam).where(Exam.slug == "monthly-refresher-quiz"))
+    agent = create_user()
+    attempt = attempts.start_attempt(quiz, agent)
+    assert len(attempt.answers) == 10
+    assert attempt.deadline_at - attempt.started_at == timedelta(minutes=15)
+    versions = [db.session.get(QuestionVersion, a.question_version_id) for a in attempt.answers]
+    assert {version.type for version in versions} <= {
+        "single_choice",
+        "multiple_choice",
+        "true_false",
+    }
+    assert quiz.certificate_months is None
+    assert quiz.max_attempts is None and quiz.attempt_wait_minutes == 0
+    assert quiz.pass_percent == Decimal(70)
+
+
 def test_every_problem_is_reported_and_nothing_saved(complaints) -> None:
     bad = replace(
         settings(complaints.id, count=500),
@@ -76,7 +95,8 @@ def test_every_problem_is_reported_and_nothing_saved(complaints) -> None:
     fields = [field for field, _message in refused.value.pairs]
     assert fields == ["title", "pass_percent", "closes_at", "rules"]
     assert "500" in refused.value.pairs[-1][1]
-    assert db.session.scalar(sa.select(sa.func.count(Exam.id))) == 1  # only the seeded one
+    seeded = len(list((CONTENT / "exams").glob("*.yaml")))
+    assert db.session.scalar(sa.select(sa.func.count(Exam.id))) == seeded
 
 
 def test_a_tag_narrows_the_pool(complaints) -> None:
