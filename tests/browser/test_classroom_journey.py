@@ -15,30 +15,20 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lms.accounts import services as accounts
-from lms.accounts.models import Role
 from lms.database import utcnow
-from lms.extensions import db
 from lms.i18n import to_local
 from lms.records import services as records
 from lms.training.services import sessions as service
+from tests.fixtures.browser import seed_person
 
 PASSWORD = "secret123"
 TOPIC = "投诉升级的沟通技巧"
 
 
-def _person(employee_no: str, name: str, role: Role) -> int:
-    user, _ = accounts.create_user(
-        accounts.UserDetails(employee_no=employee_no, name=name, roles={role}), PASSWORD
-    )
-    user.must_change_password = False
-    db.session.flush()
-    return user.id
-
-
 def _prepare() -> dict:
-    trainer = _person("KF0900", "王培训", Role.TRAINER)
-    agent = _person("KF0901", "李坐席", Role.AGENT)
-    other = _person("KF0902", "赵坐席", Role.AGENT)
+    trainer = seed_person("KF0900", "王培训", "trainer")
+    agent = seed_person("KF0901", "李坐席", "agent")
+    other = seed_person("KF0902", "赵坐席", "agent")
     now = utcnow()
     # A session of two hours ago, for the agent whose code is refused as expired.
     past = service.save_session(

@@ -10,33 +10,21 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from lms.accounts import services as accounts
-from lms.accounts.models import Role
 from lms.courses import services as courses
 from lms.training.services import refreshers
-from tests.fixtures.browser import LiveServer, sign_in_page
+from tests.fixtures.browser import LiveServer, seed_person, sign_in_page
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 PASSWORD = "secret123"
 COURSE = "complaint-handling"
 
 
-def _person(employee_no: str, name: str, role: Role, department_id: int | None) -> int:
-    user, _ = accounts.create_user(
-        accounts.UserDetails(
-            employee_no=employee_no, name=name, roles={role}, department_id=department_id
-        ),
-        PASSWORD,
-    )
-    user.must_change_password = False
-    return user.id
-
-
 def _prepare() -> dict:
     courses.sync_content(CONTENT)
     team, _ = accounts.ensure_department_path("客服中心/热线一部")
-    _person("HR0701", "人事甲", Role.HR, None)
-    doer = _person("KF0701", "学员甲", Role.AGENT, team.id)
-    misser = _person("KF0702", "学员乙", Role.AGENT, team.id)
+    seed_person("HR0701", "人事甲", "hr", department_id=None)
+    doer = seed_person("KF0701", "学员甲", "agent", department_id=team.id)
+    misser = seed_person("KF0702", "学员乙", "agent", department_id=team.id)
     # Last month's refresher, seeded: its due date has passed and 学员乙 never did it.
     today = refreshers.local_today()
     last_month = refreshers.first_of_month(refreshers.first_of_month(today) - timedelta(days=1))

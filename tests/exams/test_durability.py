@@ -616,9 +616,12 @@ def test_acknowledged_saves_survive_sigkill(live: Server) -> None:
             break
         time.sleep(0.05)
     live.kill()
-    stop.set()
+    # Each hammer stops by itself: its next save meets the dead server and ends it cut off.
+    # Setting ``stop`` first would race with that on a loaded machine (a hammer between two
+    # saves at the kill would stop cleanly and never see it).
     for thread in threads:
         thread.join(timeout=30)
+    stop.set()
     assert not any(thread.is_alive() for thread in threads), "a client hung after the kill"
     if crashed:
         raise crashed[0]

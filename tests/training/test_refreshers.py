@@ -16,7 +16,7 @@ from lms.training.errors import RefresherRefused
 from lms.training.models.refreshers import RefresherAssignment
 from lms.training.services import refreshers
 from lms.training.services.refreshers import ProgrammeSpec, RefresherStatus
-from tests.training.test_refreshers_fixtures import (  # noqa: F401 (fixtures)
+from tests.training.refresher_fixtures import (  # noqa: F401 (fixtures)
     complete_course,
     course_fixture,
     quiz_fixture,

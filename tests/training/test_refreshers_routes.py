@@ -13,7 +13,7 @@ from lms.notifications.models import Notification
 from lms.training.cli import training_cli
 from lms.training.models.refreshers import RefresherProgramme
 from lms.training.services import refreshers
-from tests.training.test_refreshers_fixtures import (  # noqa: F401 (fixtures)
+from tests.training.refresher_fixtures import (  # noqa: F401 (fixtures)
     complete_course,
     course_fixture,
 )

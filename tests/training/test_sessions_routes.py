@@ -11,6 +11,7 @@ import pytest
 
 from lms.accounts import services as accounts
 from lms.extensions import db
+from lms.notifications import services as notifications
 from lms.training import session_routes
 from lms.training.services import sessions as service
 from lms.training.services.sessions import Attendance, InvitationStatus, TrainingCategory
@@ -259,3 +260,10 @@ def test_invite_again_cancel_and_remove(client, signed_in, make_session, create_
         client.post(f"/training/sessions/{session.id}/cancel")
     db.session.refresh(session)
     assert session.is_cancelled
+    # b moved up when a was removed, then heard of the cancellation; a, removed, did not.
+    assert [n.kind for n in notifications.list_for(b.id)][::-1] == [
+        service.INVITED,
+        service.SEATED_FROM_WAITING,
+        service.CANCELLED,
+    ]
+    assert [n.kind for n in notifications.list_for(a.id)] == [service.INVITED]

@@ -14,37 +14,13 @@ from lms.records import services as records
 from lms.training.errors import CheckInRefused, RatingRefused, SessionError
 from lms.training.services import sessions as service
 from lms.training.services.sessions import Attendance, InvitationStatus, TrainingCategory
-
-# 09:00-10:30 in Shanghai on 10 December 2026.
-START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
-END = START + timedelta(minutes=90)
-BEFORE = START - timedelta(days=3)
-
-
-@pytest.fixture
-def trainer(create_user):
-    return create_user(name="王老师", roles=("trainer",))
-
-
-@pytest.fixture
-def schedule(trainer):
-    """Schedule a session for the named people (as users) and return it."""
-
-    def make(*people, capacity=None, starts_at=START, ends_at=END, minutes=None, **audience):
-        details = service.SessionDetails(
-            topic="投诉升级处理",
-            category=TrainingCategory.JOB_SKILLS,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            location="培训室 A",
-            trainer_id=trainer.id,
-            capacity=capacity,
-            minutes=minutes,
-            audience=accounts.Audience(user_ids=tuple(p.id for p in people), **audience),
-        )
-        return service.save_session(None, details, trainer.id, now=starts_at - timedelta(days=7))
-
-    return make
+from tests.training.session_fixtures import (  # noqa: F401 (fixtures)
+    BEFORE,
+    END,
+    START,
+    schedule_fixture,
+    trainer_fixture,
+)
 
 
 def status_of(session, user) -> InvitationStatus:

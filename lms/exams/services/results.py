@@ -3,8 +3,9 @@ finished attempt, showing only what the exam's review options allow at this mome
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from lms.exams.models import REVIEW_ITEMS, Attempt, AttemptState, Certificate, E
 from lms.exams.services import certificates, grading, papers
 from lms.exams.services.attempts import AttemptQuestion, present, right_answer
 from lms.extensions import db
+from lms.i18n import from_local, local_date
 
 #: Moodle's "immediately after the attempt": the first two minutes after it finishes.
 IMMEDIATELY = timedelta(minutes=2)
@@ -144,3 +146,29 @@ def all_exams() -> list[Exam]:
 def full_review_of(attempt: Attempt) -> Review:
     """An attempt with everything shown: what trainers see."""
     return review_of(attempt, shows=frozenset(REVIEW_ITEMS))
+
+
+def first_passes(exam_id: int, user_ids: Iterable[int], since: date) -> dict[int, date]:
+    """The date of each person's first passed, graded attempt of the exam on or after
+    ``since``, dated as its ledger row is (the local date of ``finished_at``, see
+    ``grading``); people with no such pass are left out. One statement per 500 people."""
+    chunk = 500  # ids per IN (...) list, well under every database's limit on parameters
+    ids = sorted(set(user_ids))
+    # The local day's first moment, so the comparison runs on the indexed column.
+    from_moment = from_local(datetime.combine(since, time()))
+    first = sa.func.min(Attempt.finished_at)
+    dates: dict[int, date] = {}
+    for start in range(0, len(ids), chunk):
+        rows = db.session.execute(
+            sa.select(Attempt.user_id, first)
+            .where(
+                Attempt.exam_id == exam_id,
+                Attempt.user_id.in_(ids[start : start + chunk]),
+                Attempt.state == AttemptState.GRADED,
+                Attempt.is_passed.is_(True),
+                Attempt.finished_at >= from_moment,
+            )
+            .group_by(Attempt.user_id)
+        )
+        dates.update((user_id, local_date(finished_at)) for user_id, finished_at in rows)
+    return dates

@@ -1,22 +1,27 @@
 """Monthly refreshers: programmes, assignments, due dates, compliance and reminders.
 
-Completion is read from the participation ledger, never hooked into courses or
-exams: the data flows courses/exams -> records -> training. The date found is
-copied onto the assignment the first time it is seen (``refresh_*``), so that
-lists and compliance figures read one column.
+Completion is read from the courses and exams areas, dated as their ledger rows are,
+never hooked into them: the data flows courses/exams -> training. It is read in bulk,
+a few statements for a whole audience, and the date found is copied onto the
+assignment the first time it is seen (``refresh_*``), so that lists and figures read
+one column, and counts by status are computed in SQL.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import orm
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from lms.accounts import services as accounts
 from lms.courses import services as courses
@@ -25,7 +30,6 @@ from lms.exams import services as exams
 from lms.extensions import db
 from lms.i18n import local_date
 from lms.notifications import services as notifications
-from lms.records import services as records
 from lms.training.errors import RefresherRefused
 from lms.training.models.refreshers import (
     RefresherAssignment,
@@ -35,12 +39,14 @@ from lms.training.models.refreshers import (
 
 __all__ = [
     "ComplianceRow",
+    "RefresherCounts",
     "RefresherStatus",
     "assign",
     "compliance",
     "due_refreshers_for",
     "refresh_assignments",
     "refresher_statuses",
+    "refresher_tallies",
     "send_reminders",
 ]
 
@@ -237,64 +243,103 @@ def assign(
     return added
 
 
-# --- completion, read from the ledger -------------------------------------------------------
+# --- completion, read in bulk ---------------------------------------------------------------
+
+#: Ids per ``IN (...)`` list, well under every database's limit on bound parameters.
+IN_CHUNK = 500
 
 
-class _Ledger:
-    """Each person's ledger, read once per call however many assignments they have."""
-
-    # TODO(records): ask records for a query by source keys / by kind for many people
-    # (see the report); until then one read of records_of() per person.
-    def __init__(self) -> None:
-        self._by_user: dict[int, list[Any]] = {}
-
-    def of(self, user_id: int) -> list[Any]:
-        if user_id not in self._by_user:
-            self._by_user[user_id] = records.records_of(user_id)
-        return self._by_user[user_id]
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
 
 
-def _completion_date(
-    programme: RefresherProgramme, user_id: int, ledger: _Ledger, today: date
-) -> date | None:
-    """When ``user_id`` completed what ``programme`` asks, from the ledger.
+def _completions(
+    course_id: int | None, exam_id: int | None, month: date | None, user_ids: Iterable[int]
+) -> dict[int, date]:
+    """When each person completed what a programme asks, as the ledger dates it.
 
     A course is completed once (its ledger row is written once per person), so a
     course finished before the programme's month counts: the person has done it,
     and it is on time. A quiz can be sat again and the same quiz is often set month
-    after month, so only a pass from the programme's month on counts.
+    after month, so only the first pass from the programme's month on counts.
     """
-    lines = [r for r in ledger.of(user_id) if r.occurred_on <= today]
-    if programme.course_id is not None:
-        key = f"course:{programme.course_id}:user:{user_id}"
-        return next((r.occurred_on for r in lines if r.source_key == key), None)
-    passes = []
-    for record in lines:
-        if (
-            record.kind == records.ParticipationKind.EXAM
-            and record.result == "passed"
-            and record.occurred_on >= programme.month
-            and record.source_key.startswith("exam-attempt:")
-        ):
-            attempt = exams.attempts.attempt_for(int(record.source_key.split(":", 1)[1]))
-            if attempt is not None and attempt.exam_id == programme.exam_id:
-                passes.append(record.occurred_on)
-    return min(passes, default=None)
+    if course_id is not None:
+        return courses.completion_dates(course_id, user_ids)
+    assert exam_id is not None and month is not None
+    return exams.results.first_passes(exam_id, user_ids, month)
 
 
-def _refresh(assignments: Iterable[RefresherAssignment], today: date) -> int:
-    ledger = _Ledger()
-    found = 0
-    for assignment in assignments:
-        if assignment.completed_on is not None:
-            continue
-        completed = _completion_date(assignment.programme, assignment.user_id, ledger, today)
-        if completed is not None:
-            # Kept once found: later ledger changes (a regrade) do not move a month's figures.
-            assignment.completed_on = completed
-            found += 1
-    db.session.flush()
-    return found
+def _refresh(today: date, *criteria: Any, user_ids: Sequence[int] | None = None) -> int:
+    """Copy completions onto the open assignments matching ``criteria`` (and, given
+    ``user_ids``, of those people); returns how many were found.
+
+    A constant number of statements whatever the number of people (one per 500 ids):
+    the open assignments, one look-up per thing asked for (a course; a quiz from a
+    month), one UPDATE for all that were completed.
+    """
+    query = (
+        sa.select(
+            RefresherAssignment.id,
+            RefresherAssignment.user_id,
+            RefresherProgramme.course_id,
+            RefresherProgramme.exam_id,
+            RefresherProgramme.month,
+        )
+        .join(RefresherProgramme)
+        .where(RefresherAssignment.completed_on.is_(None), *criteria)
+    )
+    if user_ids is None:
+        rows = list(db.session.execute(query))
+    else:
+        rows = [
+            row
+            for chunk in _chunks(sorted(set(user_ids)))
+            for row in db.session.execute(query.where(RefresherAssignment.user_id.in_(chunk)))
+        ]
+    # A course is looked up once whatever the month; a quiz once per month (its passes
+    # count from the month's first day).
+    wanted: dict[tuple[int | None, int | None, date | None], list[tuple[int, int]]] = defaultdict(
+        list
+    )
+    for assignment_id, user_id, course_id, exam_id, month in rows:
+        key = (course_id, None, None) if course_id is not None else (None, exam_id, month)
+        wanted[key].append((assignment_id, user_id))
+    found: list[dict[str, Any]] = []
+    for (course_id, exam_id, month), group in wanted.items():
+        dates = _completions(course_id, exam_id, month, {user_id for _id, user_id in group})
+        for assignment_id, user_id in group:
+            completed = dates.get(user_id)
+            # A ledger row dated after today is not yet seen (a date typed ahead).
+            if completed is not None and completed <= today:
+                found.append({"assignment_id": assignment_id, "completed_on": completed})
+    if found:
+        _store_completions(found)
+    return len(found)
+
+
+_ASSIGNMENT = RefresherAssignment.__table__
+
+
+def _store_completions(found: list[dict[str, Any]]) -> None:
+    # Kept once found: later ledger changes (a regrade) do not move a month's figures.
+    # One executemany; the assignments already loaded in the session are given the same
+    # value instead of being expired, which would cost one SELECT each on next access.
+    db.session.execute(
+        sa.update(_ASSIGNMENT)
+        .where(
+            _ASSIGNMENT.c.id == sa.bindparam("assignment_id"),
+            _ASSIGNMENT.c.completed_on.is_(None),
+        )
+        .values(completed_on=sa.bindparam("completed_on")),
+        found,
+    )
+    for row in found:
+        loaded = db.session.identity_map.get(
+            identity_key(RefresherAssignment, row["assignment_id"])
+        )
+        if loaded is not None:
+            set_committed_value(loaded, "completed_on", row["completed_on"])
 
 
 def _open_assignments(*criteria: Any) -> list[RefresherAssignment]:
@@ -302,20 +347,21 @@ def _open_assignments(*criteria: Any) -> list[RefresherAssignment]:
         db.session.scalars(
             sa.select(RefresherAssignment)
             .join(RefresherProgramme)
+            .options(contains_eager(RefresherAssignment.programme))
             .where(RefresherAssignment.completed_on.is_(None), *criteria)
         )
     )
 
 
 def refresh_assignments(programme: RefresherProgramme, today: date | None = None) -> int:
-    """Copy completions found in the ledger onto the programme's open assignments."""
+    """Copy completions found onto the programme's open assignments."""
     today = today or local_today()
-    return _refresh(_open_assignments(RefresherAssignment.programme_id == programme.id), today)
+    return _refresh(today, RefresherAssignment.programme_id == programme.id)
 
 
 def refresh_for_user(user_id: int, today: date | None = None) -> int:
     today = today or local_today()
-    return _refresh(_open_assignments(RefresherAssignment.user_id == user_id), today)
+    return _refresh(today, RefresherAssignment.user_id == user_id)
 
 
 # --- what agents see ------------------------------------------------------------------------
@@ -364,6 +410,7 @@ def _lines_of(user_id: int, today: date, *criteria: Any) -> list[RefresherLine]:
     assignments = db.session.scalars(
         sa.select(RefresherAssignment)
         .join(RefresherProgramme)
+        .options(orm.contains_eager(RefresherAssignment.programme))
         .where(RefresherAssignment.user_id == user_id, *criteria)
         .order_by(RefresherProgramme.month.desc(), RefresherProgramme.due_on, RefresherProgramme.id)
     )
@@ -486,7 +533,7 @@ def item_title(programme: RefresherProgramme, locale: str) -> str:
 def programme_detail(
     programme: RefresherProgramme, locale: str, today: date | None = None
 ) -> ProgrammeDetail:
-    """Everyone assigned, with their status (the ledger read first)."""
+    """Everyone assigned, with their status (completions read first)."""
     today = today or local_today()
     refresh_assignments(programme, today)
     by_user = {a.user_id: a for a in programme.assignments}
@@ -526,7 +573,7 @@ def overdue(
     criteria = [RefresherProgramme.due_on < today]
     if month is not None:
         criteria.append(RefresherProgramme.month == first_of_month(month))
-    _refresh(_open_assignments(*criteria), today)
+    _refresh(today, *criteria)
     assignments = _open_assignments(*criteria)
     people = {
         p.id: p for p in accounts.people_summaries({a.user_id for a in assignments}, department_id)
@@ -548,12 +595,10 @@ def overdue(
 
 
 @dataclass(frozen=True)
-class ComplianceRow:
-    """One department's refreshers of one month (by the department people were in when
-    assigned). ``open``: not done and not yet due."""
+class RefresherCounts:
+    """Refreshers by status: one person's in a period, or a department's in a month.
+    ``open``: not done and not yet due."""
 
-    department_id: int | None
-    month: date
     assigned: int = 0
     on_time: int = 0
     late: int = 0
@@ -574,12 +619,38 @@ class ComplianceRow:
         return 100 * self.on_time / self.assigned if self.assigned else None
 
 
-_COUNTED = {
-    RefresherStatus.ON_TIME: "on_time",
-    RefresherStatus.LATE: "late",
-    RefresherStatus.MISSED: "missed",
-    RefresherStatus.DUE: "open",
-}
+@dataclass(frozen=True, kw_only=True)
+class ComplianceRow(RefresherCounts):
+    """One department's refreshers of one month (by the department people were in when
+    assigned)."""
+
+    department_id: int | None
+    month: date
+
+
+STATUS_COUNTS = ("assigned", "on_time", "late", "missed", "open")
+
+
+def _named(figures: Sequence[int]) -> dict[str, int]:
+    """The figures ``_counts`` selects, by name."""
+    return dict(zip(STATUS_COUNTS, figures, strict=True))
+
+
+def _counts(today: date) -> list[Any]:
+    """assigned, on time, late, missed, open: ``RefresherAssignment.status`` in SQL, for a
+    query joining assignments to their programmes."""
+    completed_on, due_on = RefresherAssignment.completed_on, RefresherProgramme.due_on
+
+    def count(condition: Any) -> Any:
+        return sa.func.count(sa.case((condition, 1)))
+
+    return [
+        sa.func.count(RefresherAssignment.id),
+        count(completed_on <= due_on),
+        count(completed_on > due_on),
+        count(sa.and_(completed_on.is_(None), due_on < today)),
+        count(sa.and_(completed_on.is_(None), due_on >= today)),
+    ]
 
 
 def compliance(
@@ -591,7 +662,8 @@ def compliance(
     """Completion per department per month, for the months from ``month_from``'s to
     ``month_to``'s; ``department_ids`` (each with its teams) narrows it.
 
-    Completions are read from the ledger first, so the figures are today's.
+    Completions are read first, so the figures are today's; then one grouped query
+    counts each department's month by status.
     """
     today = today or local_today()
     criteria: list[Any] = [
@@ -603,22 +675,46 @@ def compliance(
         for department_id in department_ids:
             within.update(accounts.department_and_descendants(department_id))
         criteria.append(RefresherAssignment.department_id.in_(sorted(within)))
-    _refresh(_open_assignments(*criteria), today)
-    counts: dict[tuple[int | None, date], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(("assigned", "on_time", "late", "missed", "open"), 0)
+    _refresh(today, *criteria)
+    rows = db.session.execute(
+        sa.select(RefresherAssignment.department_id, RefresherProgramme.month, *_counts(today))
+        .join(RefresherProgramme)
+        .where(*criteria)
+        .group_by(RefresherAssignment.department_id, RefresherProgramme.month)
     )
-    for assignment in db.session.scalars(
-        sa.select(RefresherAssignment).join(RefresherProgramme).where(*criteria)
-    ):
-        cell = counts[(assignment.department_id, assignment.programme.month)]
-        cell["assigned"] += 1
-        cell[_COUNTED[assignment.status(today)]] += 1
-    return [
-        ComplianceRow(department_id, month, **figures)
-        for (department_id, month), figures in sorted(
-            counts.items(), key=lambda item: (item[0][1], item[0][0] or 0)
+    return sorted(
+        (
+            ComplianceRow(department_id=department_id, month=month, **_named(figures))
+            for department_id, month, *figures in rows
+        ),
+        key=lambda row: (row.month, row.department_id or 0),
+    )
+
+
+def refresher_tallies(
+    user_ids: Sequence[int], start: date, end: date, today: date | None = None
+) -> dict[int, RefresherCounts]:
+    """Each person's assignments whose due date is from ``start`` to ``end`` (inclusive),
+    counted by status (for HR reports); every id of ``user_ids`` is a key, with zeros
+    when they had none.
+
+    Completions are read first, so the figures are today's. A constant number of
+    statements however many people (one per 500 ids and per thing asked for).
+    """
+    today = today or local_today()
+    ids = sorted(set(user_ids))
+    in_period = (RefresherProgramme.due_on >= start, RefresherProgramme.due_on <= end)
+    _refresh(today, *in_period, user_ids=ids)
+    tallies = dict.fromkeys(ids, RefresherCounts())
+    for chunk in _chunks(ids):
+        rows = db.session.execute(
+            sa.select(RefresherAssignment.user_id, *_counts(today))
+            .join(RefresherProgramme)
+            .where(RefresherAssignment.user_id.in_(chunk), *in_period)
+            .group_by(RefresherAssignment.user_id)
         )
-    ]
+        tallies.update((user_id, RefresherCounts(**_named(figures))) for user_id, *figures in rows)
+    return tallies
 
 
 @dataclass(frozen=True)
@@ -649,12 +745,9 @@ def compliance_table(
     for month in months:
         in_month = [row for row in rows if row.month == month]
         totals[month] = ComplianceRow(
-            None,
-            month,
-            **{
-                name: sum(getattr(row, name) for row in in_month)
-                for name in ("assigned", "on_time", "late", "missed", "open")
-            },
+            department_id=None,
+            month=month,
+            **{name: sum(getattr(row, name) for row in in_month) for name in STATUS_COUNTS},
         )
     return ComplianceTable(
         months,
@@ -733,12 +826,10 @@ def send_reminders(
         criteria: list[Any] = [RefresherProgramme.due_on >= today - REMINDER_LOOKBACK]
     else:
         criteria = [RefresherProgramme.id.in_([p.id for p in programmes])]
+    _refresh(today, *criteria)
     assignments = _open_assignments(*criteria)
-    _refresh(assignments, today)
     owed: list[tuple[str, RefresherAssignment]] = []
     for assignment in assignments:
-        if assignment.completed_on is not None:
-            continue
         due_on = assignment.programme.due_on
         soon_from = due_on - timedelta(days=DUE_SOON_DAYS)
         if today > due_on:

@@ -30,6 +30,7 @@ from lms.courses import services as courses
 from lms.database import utcnow
 from lms.extensions import db
 from lms.i18n import local_date
+from lms.notifications import services as notifications
 from lms.records import services as records
 from lms.training.errors import CheckInRefused, RatingRefused, SessionError, SessionFieldErrors
 from lms.training.models.sessions import (
@@ -75,6 +76,17 @@ ON_THE_LIST = (
     InvitationStatus.DECLINED,
 )
 
+INVITED = "session.invited"
+SEATED_FROM_WAITING = "session.seated"
+CANCELLED = "session.cancelled"
+MESSAGES = {
+    INVITED: notifications.N_("You are invited to %(topic)s on %(date)s."),
+    SEATED_FROM_WAITING: notifications.N_(
+        "A seat freed up: you now have a place at %(topic)s on %(date)s."
+    ),
+    CANCELLED: notifications.N_("Session cancelled: %(topic)s on %(date)s."),
+}
+
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LMS_TIMEZONE"])
@@ -90,6 +102,26 @@ def new_checkin_code() -> str:
 
 def _normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _tell(
+    session: ClassroomSession, user_id: int, kind: str, dedupe_key: str, now: datetime
+) -> None:
+    """Send ``kind``'s message about ``session`` to ``user_id``, once per ``dedupe_key``."""
+    notifications.notify(
+        user_id,
+        kind,
+        MESSAGES[kind],
+        # Stored as JSON and shown later in the reader's language: the local start as text,
+        # which reads the same in both.
+        {
+            "topic": session.topic,
+            "date": session.starts_at.astimezone(_zone()).strftime("%Y-%m-%d %H:%M"),
+        },
+        notifications.Link("sessions.session_page", {"session_id": session.id}),
+        dedupe_key=dedupe_key,
+        now=now,
+    )
 
 
 # --- scheduling ---------------------------------------------------------------------------
@@ -228,7 +260,7 @@ def save_session(
     session.audience = audience.to_dict()
     db.session.flush()
     invite_audience(session, now)
-    _fill_seats(session)
+    _fill_seats(session, now)
     for invitation in _invitations(session):
         if invitation.attendance is not None:
             _write_ledger(invitation)
@@ -240,7 +272,8 @@ def invite_audience(session: ClassroomSession, now: datetime | None = None) -> i
     """Invite everyone in the session's audience who has no invitation yet; returns how many.
 
     Idempotent: people already invited (whatever they answered, or removed by the trainer)
-    keep their row as it is.
+    keep their row as it is. The newly invited are told, unless the session has already
+    started (entered afterwards to take its attendance).
     """
     now = now or utcnow()
     if session.is_cancelled:
@@ -249,34 +282,43 @@ def invite_audience(session: ClassroomSession, now: datetime | None = None) -> i
     already = set(
         db.session.scalars(sa.select(Invitation.user_id).where(Invitation.session_id == session.id))
     )
-    added = 0
-    for user_id in db.session.scalars(audience.member_ids()):
-        if user_id in already or user_id == session.trainer_id:
-            continue
-        db.session.add(
-            Invitation(
-                session_id=session.id,
-                user_id=user_id,
-                status=InvitationStatus.INVITED,
-                invited_at=now,
-                wrong_codes=0,
-            )
+    added = [
+        Invitation(
+            session_id=session.id,
+            user_id=user_id,
+            status=InvitationStatus.INVITED,
+            invited_at=now,
+            wrong_codes=0,
         )
-        added += 1
+        for user_id in db.session.scalars(audience.member_ids())
+        if user_id not in already and user_id != session.trainer_id
+    ]
+    db.session.add_all(added)
     db.session.flush()
-    return added
+    if now < session.starts_at:
+        for invitation in added:
+            _tell(session, invitation.user_id, INVITED, f"session-invitation:{invitation.id}", now)
+    return len(added)
 
 
 def cancel_session(session: ClassroomSession, now: datetime | None = None) -> None:
-    """Cancel a session; refused once attendance is taken (it happened)."""
+    """Cancel a session; refused once attendance is taken (it happened).
+
+    Those who said they would come are told: the seated, and those waiting for a seat.
+    """
     now = now or utcnow()
     if session.is_cancelled:
         return
-    if any(invitation.attendance is not None for invitation in _invitations(session)):
+    invitations = _invitations(session)
+    if any(invitation.attendance is not None for invitation in invitations):
         raise SessionError(_("Attendance is already taken: this session took place."))
     session.is_cancelled = True
     session.cancelled_at = now
     db.session.flush()
+    for invitation in invitations:
+        if invitation.status in (InvitationStatus.ACCEPTED, InvitationStatus.WAITING):
+            key = f"session-invitation:{invitation.id}:cancelled"
+            _tell(session, invitation.user_id, CANCELLED, key, now)
 
 
 def regenerate_code(session: ClassroomSession) -> str:
@@ -343,16 +385,23 @@ def _free_seats(session: ClassroomSession) -> int | None:
     return max(session.capacity - _count(session, InvitationStatus.ACCEPTED), 0)
 
 
-def _fill_seats(session: ClassroomSession) -> None:
-    """Move the first on the waiting list up into every free seat."""
+def _fill_seats(session: ClassroomSession, now: datetime) -> None:
+    """Move the first on the waiting list up into every free seat, and tell them."""
     free = _free_seats(session)
+    seated = []
     for invitation in _waiting_list(session):
         if free is not None and free <= 0:
             break
         invitation.status = InvitationStatus.ACCEPTED
+        seated.append(invitation)
         if free is not None:
             free -= 1
     db.session.flush()
+    for invitation in seated:
+        # Once per wait: someone who gives the seat up and queues again is told again.
+        waited_from = int((invitation.responded_at or invitation.invited_at).timestamp())
+        key = f"session-invitation:{invitation.id}:seated:{waited_from}"
+        _tell(session, invitation.user_id, SEATED_FROM_WAITING, key, now)
 
 
 def respond(
@@ -388,13 +437,14 @@ def respond(
         invitation.responded_at = now
         db.session.flush()
         if gave_up_seat:
-            _fill_seats(session)
+            _fill_seats(session, now)
     db.session.flush()
     return invitation
 
 
-def remove_invitee(session: ClassroomSession, user_id: int) -> None:
+def remove_invitee(session: ClassroomSession, user_id: int, now: datetime | None = None) -> None:
     """The trainer takes someone off the list; their seat goes to the first waiting."""
+    now = now or utcnow()
     invitation = invitation_of(session, user_id)
     if invitation is None or invitation.status == InvitationStatus.REMOVED:
         return
@@ -407,7 +457,7 @@ def remove_invitee(session: ClassroomSession, user_id: int) -> None:
     invitation.status = InvitationStatus.REMOVED
     db.session.flush()
     if gave_up_seat:
-        _fill_seats(session)
+        _fill_seats(session, now)
 
 
 def waiting_position(invitation: Invitation) -> int | None:
