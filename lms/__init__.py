@@ -27,6 +27,7 @@ from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
 from lms.navigation import links_for, menu_of
 from lms.notifications.routes import bp as notifications_bp
+from lms.records.report_routes import bp as reports_bp
 from lms.records.routes import bp as records_bp
 from lms.shell.routes import bp as shell_bp
 from lms.training.cli import training_cli
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions_bp)
     app.register_blueprint(refreshers_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reports_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""`flask demo load`: a small customer-service centre to try the app with. Idempotent."""
+"""`flask demo load`: a small customer-service centre to try the app with, and twelve months
+of its history (``lms.demo_history``). Idempotent."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import click
 from flask.cli import AppGroup
@@ -10,6 +12,7 @@ from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.accounts.models import Level, Role
+from lms.demo_history import HistoryReport, load_history
 from lms.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data for trying the app.")
@@ -31,6 +34,8 @@ TEAMS = {
 STAFF: list[tuple[str, str, str, tuple[Role, ...], date, str, Level | None, date | None]] = [
     ("A0001", "周明远", "it", (Role.ADMIN,), date(2019, 7, 1), "系统管理员", None, None),
     ("H0001", "刘晓梅", "hr", (Role.HR,), date(2018, 3, 12), "培训与发展专员", None, None),
+    # External training needs a second HR person to approve what the first entered.
+    ("H0002", "王丽", "hr", (Role.HR,), date(2020, 4, 7), "人事专员", None, None),
     ("T0001", "陈静", "quality", (Role.TRAINER,), date(2017, 9, 4), "服务培训师", None, None),
     (
         "T0002",
@@ -46,9 +51,10 @@ STAFF: list[tuple[str, str, str, tuple[Role, ...], date, str, Level | None, date
 
 AGENTS = [
     # junior
-    ("KF0001", "王芳", "online1", date(2026, 9, 1)),
-    ("KF0002", "李娜", "online1", date(2026, 8, 18)),
-    ("KF0003", "张伟", "online1", date(2026, 3, 2)),
+    # The newest cohort joined just before the demo's year of history begins.
+    ("KF0001", "王芳", "online1", date(2025, 11, 24)),
+    ("KF0002", "李娜", "online1", date(2025, 11, 24)),
+    ("KF0003", "张伟", "online1", date(2025, 11, 10)),
     ("KF0004", "刘洋", "online2", date(2025, 11, 10)),
     ("KF0005", "杨雪", "online2", date(2025, 7, 1)),
     ("KF0006", "黄晓燕", "online2", date(2025, 4, 14)),
@@ -86,8 +92,15 @@ LEVELS: list[tuple[Level, int]] = (
 )
 
 
-def load_demo() -> tuple[int, int]:
-    """Create the demo centre where missing; returns (people created, departments created)."""
+@dataclass(frozen=True)
+class DemoReport:
+    people: int
+    departments: int
+    history: HistoryReport
+
+
+def load_demo(today: date | None = None, now: datetime | None = None) -> DemoReport:
+    """Create the demo centre where missing, then its history once (see ``demo_history``)."""
     team_ids: dict[str, int] = {}
     departments_created = 0
     for key, path in TEAMS.items():
@@ -121,18 +134,44 @@ def load_demo() -> tuple[int, int]:
         user.must_change_password = False
         created += 1
     db.session.flush()
-    return created, departments_created
+    numbers = [row[0] for row in STAFF] + [row[0] for row in AGENTS]
+    history = load_history(numbers, today=today, now=now)
+    return DemoReport(created, departments_created, history)
 
 
 @demo_cli.command("load")
 def load_command() -> None:
     """Load the demo centre (safe to run again: existing people are left alone)."""
-    people, departments = load_demo()
+    report = load_demo()
     db.session.commit()
     click.echo(
         _(
             "Demo data: %(people)d people and %(departments)d departments added.",
-            people=people,
-            departments=departments,
+            people=report.people,
+            departments=report.departments,
+        )
+    )
+    history = report.history
+    if history.missing_content:
+        click.echo(
+            _(
+                "Demo history not loaded: run `flask content sync` first (missing: %(missing)s).",
+                missing=", ".join(history.missing_content),
+            )
+        )
+        return
+    click.echo(
+        _(
+            "Demo history: %(courses)d course completions, %(attempts)d exam attempts "
+            "(%(certificates)d certificates), %(programmes)d monthly refreshers, "
+            "%(sessions)d classroom sessions, %(external)d external trainings and "
+            "%(signatures)d policy acknowledgements added.",
+            courses=history.course_completions,
+            attempts=history.attempts,
+            certificates=history.certificates,
+            programmes=history.programmes,
+            sessions=history.sessions,
+            external=history.external_trainings,
+            signatures=history.acknowledgements,
         )
     )

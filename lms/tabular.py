@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -150,33 +151,123 @@ def read_table(
     return Table(rows, problems)
 
 
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of a written sheet: its header, the number format of its cells (``"@"``
+    for text, ``"0.0"``, ``"yyyy-mm-dd"``, None for openpyxl's own) and its width."""
+
+    header: str
+    number_format: str | None = None
+    width: float = 16
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet to write: a header row, the rows, and optionally a totals row in bold.
+
+    ``formatted_rows``: how many rows below the header carry the columns' number formats
+    even when empty, so that a template filled in by hand keeps them (a typed employee
+    number keeps its leading zeros in a text column).
+    """
+
+    title: str
+    columns: Sequence[SheetColumn]
+    rows: Iterable[Iterable[Any]]
+    totals: Sequence[Any] | None = None
+    bold_header: bool = False
+    freeze_header: bool = False
+    formatted_rows: int = 0
+
+
+def display_width(text: str) -> int:
+    """The width of ``text`` in a spreadsheet column: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    # At most 31 characters, none of []:*?/\ and unique within the workbook.
+    name = "".join(c for c in title if c not in "[]:*?/\\")[:28] or "Sheet"
+    while name in used:
+        name = name[:26] + f"_{len(used)}"
+    used.add(name)
+    return name
+
+
+def write_sheets(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX workbook with these sheets, written in openpyxl's write-only (streaming)
+    mode: each cell once, with its format, so time and memory grow linearly with the rows
+    (fixing rows up after ``append`` in a normal workbook recounts the sheet every time).
+
+    Values keep their type (numbers, dates); a ``Decimal`` is written as a number; a text
+    starting with "=" stays text, never a formula (a name, an answer, an injection).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for spec in sheets or [Sheet("Sheet", [], [])]:
+        sheet = workbook.create_sheet(_sheet_title(spec.title, used))
+        if spec.freeze_header:
+            sheet.freeze_panes = "A2"
+        for index, column in enumerate(spec.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        formats = [column.number_format for column in spec.columns]
+        if spec.columns:
+            header = [column.header for column in spec.columns]
+            font = bold if spec.bold_header else None
+            sheet.append(_row(sheet, header, [None] * len(formats), font))
+        written = 0
+        for values in spec.rows:
+            sheet.append(_row(sheet, values, formats))
+            written += 1
+        if spec.totals is not None:
+            sheet.append(_row(sheet, spec.totals, formats, bold))
+            written += 1
+        # A blank cell with a format is written (openpyxl leaves out only unstyled ones).
+        blank = [None] * len(formats)
+        for _index in range(written, spec.formatted_rows):
+            sheet.append(_row(sheet, blank, formats))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _row(
+    sheet: Any, values: Iterable[Any], formats: Sequence[str | None], font: Any = None
+) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for index, value in enumerate(values):
+        cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+        number_format = formats[index] if index < len(formats) else None
+        if number_format is not None:
+            cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    return cells
+
+
+#: The rows of a downloaded sheet that keep a text column's format while empty.
+TEMPLATE_ROWS = 499
+
+
 def write_xlsx(
     headers: list[str], rows: Iterable[Iterable[Any]], text_columns: Iterable[int] = ()
 ) -> bytes:
     """An XLSX workbook with one sheet; ``text_columns`` (0-based) are formatted as text
     so that Excel keeps leading zeros people type into them."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    text_columns = set(text_columns)
-    for row in rows:
-        sheet.append(list(row))
-        # A text starting with "=" is text, never a formula (a name, an answer, an injection).
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+    text = set(text_columns)
+    columns = [SheetColumn(h, "@" if i in text else None) for i, h in enumerate(headers)]
     # Formatting empty cells too: a template is filled in by hand after download.
-    last_row = max(sheet.max_row, 500)
-    for index in text_columns:
-        for number in range(2, last_row + 1):
-            sheet.cell(row=number, column=index + 1).number_format = "@"
-    for index in range(len(headers)):
-        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = 16
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    formatted = TEMPLATE_ROWS if text else 0
+    return write_sheets([Sheet("Sheet", columns, rows, formatted_rows=formatted)])
 
 
 def write_csv(headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:

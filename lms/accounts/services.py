@@ -798,3 +798,56 @@ class Audience:
         else:
             chosen = sa.true()
         return sa.select(User.id).where(User.is_active, chosen).order_by(User.id)
+
+
+# --- agents, for other areas' reports ------------------------------------------------------
+
+
+def _agent_criteria(
+    department_ids: Iterable[int] | None, level: str | None
+) -> list[sa.ColumnElement[bool]]:
+    criteria: list[sa.ColumnElement[bool]] = [
+        User.is_active.is_(True),
+        User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.AGENT)),
+    ]
+    if department_ids is not None:
+        criteria.append(User.department_id.in_(list(department_ids)))
+    if level:
+        criteria.append(User.level == Level(level))
+    return criteria
+
+
+def agents_select(
+    department_ids: Iterable[int] | None = None, level: str | None = None
+) -> sa.Select[tuple[int, int | None, Level | None]]:
+    """(id, department_id, level) of the active agents, in exactly ``department_ids`` (pass
+    a department with its teams; everyone when None) and of ``level`` (a ``Level`` value).
+
+    A select, not a list: other areas aggregate over thousands of people by joining it as
+    a subquery (``agents_select(...).subquery()``), in one statement.
+    """
+    return sa.select(User.id, User.department_id, User.level).where(
+        *_agent_criteria(department_ids, level)
+    )
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    id: int
+    employee_no: str
+    name: str
+    department_id: int | None
+    level: Level | None
+
+
+def agent_rows(
+    department_ids: Iterable[int] | None = None, level: str | None = None
+) -> list[AgentRow]:
+    """The active agents ``agents_select`` names, by department, then the pinyin of the
+    name, then the employee number: the order of a report listing people. One statement."""
+    rows = db.session.execute(
+        sa.select(User.id, User.employee_no, User.name, User.department_id, User.level)
+        .where(*_agent_criteria(department_ids, level))
+        .order_by(User.department_id, User.name_pinyin, User.employee_no_key)
+    )
+    return [AgentRow(*row) for row in rows]

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from lms.accounts.models import Level
+from lms.accounts import services as accounts
 from lms.records.models import ParticipationRecord
 
 TENTH = Decimal("0.1")
@@ -32,9 +32,9 @@ class HoursRules:
     daily_cap_hours: Decimal = Decimal(8)
     yearly_targets: Mapping[str, Decimal] = field(
         default_factory=lambda: {
-            Level.JUNIOR.value: Decimal(40),
-            Level.MID.value: Decimal(48),
-            Level.SENIOR.value: Decimal(56),
+            accounts.Level.JUNIOR.value: Decimal(40),
+            accounts.Level.MID.value: Decimal(48),
+            accounts.Level.SENIOR.value: Decimal(56),
         }
     )
 

@@ -27,7 +27,6 @@ from wtforms import SelectChoice
 
 from lms.access import roles_required
 from lms.accounts import services as accounts
-from lms.accounts.models import Level
 from lms.errors import DomainError, FieldErrors
 from lms.extensions import db
 from lms.forms import ConfirmForm
@@ -170,7 +169,7 @@ def evidence(training_id: int) -> ResponseReturnValue:
 
 # --- 学时 rules --------------------------------------------------------------------------------
 
-LEVELS = (Level.JUNIOR, Level.MID, Level.SENIOR)
+LEVELS = (accounts.Level.JUNIOR, accounts.Level.MID, accounts.Level.SENIOR)
 
 
 @bp.route("/records/settings", methods=["GET", "POST"])

@@ -1,18 +1,18 @@
-"""Home, language switch and health check."""
+"""Home (the agent's dashboard), language switch and health check."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import refresh
+from flask_babel import get_locale, refresh
 from flask_login import current_user, login_required
 
 from lms.accounts import services as accounts
-from lms.exams import services as exams
 from lms.extensions import db
-from lms.i18n import LOCALES, SESSION_KEY
+from lms.i18n import DEFAULT_LOCALE, LOCALES, SESSION_KEY
 from lms.navigation import links_for
+from lms.shell import services
 from lms.shell.forms import LanguageForm
 from lms.web import safe_next_url
 
@@ -24,9 +24,8 @@ bp = Blueprint("shell", __name__, template_folder="templates")
 def home() -> ResponseReturnValue:
     return render_template(
         "shell/home.html",
-        profile=accounts.profile_of(current_user),
+        home=services.home_page(current_user, str(get_locale() or DEFAULT_LOCALE)),
         cards=[link for link in links_for(current_user) if link.description],
-        recertify=exams.certificates.recertify_by(current_user.id),
     )
 
 

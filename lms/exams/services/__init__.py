@@ -1,5 +1,6 @@
 """What the exams area offers: grading with the question-type registry, knowledge checks,
-and the question bank (``bank``) with its imports and exports (``interchange``).
+the question bank (``bank``) with its imports and exports (``interchange``), certificates
+and the knowledge gaps per question tag for HR (``knowledge_gaps``).
 
 Other areas import this package only.
 """
@@ -22,6 +23,7 @@ from lms.exams.services import (
     exam_files,
     grading,
     interchange,
+    knowledge_gaps,
     papers,
     results,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "bank",
     "certificates",
     "grading",
+    "knowledge_gaps",
     "papers",
     "results",
     "sync_exams",

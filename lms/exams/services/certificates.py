@@ -81,6 +81,17 @@ def certificate_of_attempt(attempt_id: int) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.attempt_id == attempt_id))
 
 
+def certificates_of(user_id: int) -> list[Certificate]:
+    """Every certificate of ``user_id``, revoked and expired ones included, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.user_id == user_id)
+            .order_by(Certificate.issued_on.desc(), Certificate.id)
+        )
+    )
+
+
 def status_of(certificate: Certificate, today: date) -> str:
     """``valid``, ``expired`` or ``revoked``."""
     if certificate.revoked_at is not None:

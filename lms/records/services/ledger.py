@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from lms.accounts import services as accounts
 from lms.database import utcnow
 from lms.extensions import db
 from lms.records.errors import FieldErrors
@@ -166,6 +167,44 @@ def training_record(user_id: int) -> TrainingRecord:
         RecordLine(record, credited[record.id], result_label(record.result)) for record in records
     ]
     return TrainingRecord(lines, sum((line.hours for line in lines), Decimal(0)))
+
+
+@dataclass(frozen=True)
+class YearHours:
+    """A person's 学时 in one calendar year against the yearly target of their level."""
+
+    year: int
+    hours: Decimal
+    target: Decimal | None  # None: no level, or HR set no target for it
+    percent: int | None  # progress toward the target, 0-100; None without a target
+
+    @property
+    def is_met(self) -> bool:
+        return self.target is not None and self.hours >= self.target
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.target is None else max(self.target - self.hours, Decimal(0))
+
+
+def hours_this_year(user_id: int, today: date) -> YearHours:
+    """The 学时 ``user_id`` earned from 1 January of ``today``'s year to ``today``, after the
+    daily cap, as their training record counts them."""
+    rules = hours_settings()
+    # The cap is per day, so the year's own records are all the cap needs.
+    records = db.session.scalars(
+        sa.select(ParticipationRecord).where(
+            ParticipationRecord.user_id == user_id,
+            ParticipationRecord.occurred_on >= date(today.year, 1, 1),
+            ParticipationRecord.occurred_on <= today,
+        )
+    )
+    hours = sum(credited_hours(records, rules).values(), Decimal(0)).quantize(TENTH)
+    user = accounts.get_user(user_id)
+    level = user.level.value if user is not None and user.level is not None else None
+    target = rules.yearly_target(level) or None  # a target of 0 is no target
+    percent = None if target is None else min(100, int(hours * 100 / target))
+    return YearHours(today.year, hours, target, percent)
 
 
 # --- labels of the ledger's coded columns ------------------------------------------------------

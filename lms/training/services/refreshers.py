@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -605,18 +606,35 @@ class RefresherCounts:
     missed: int = 0
     open: int = 0
 
+    def __add__(self, other: RefresherCounts) -> RefresherCounts:
+        return RefresherCounts(**{n: getattr(self, n) + getattr(other, n) for n in STATUS_COUNTS})
+
     @property
     def completed(self) -> int:
         return self.on_time + self.late
 
     @property
-    def completion_rate(self) -> float | None:
-        """Completed (on time or late) / assigned, in percent."""
-        return 100 * self.completed / self.assigned if self.assigned else None
+    def due(self) -> int:
+        """Assignments whose due date has passed or that are done: the ones that can be
+        judged on time or not."""
+        return self.assigned - self.open
 
     @property
-    def on_time_rate(self) -> float | None:
-        return 100 * self.on_time / self.assigned if self.assigned else None
+    def completion_rate(self) -> Decimal | None:
+        """Completed (on time or late) / assigned, in percent."""
+        return _percent(self.completed, self.assigned)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """Done on time / due, in percent: a refresher not yet due is not yet late, so this
+        month's figure is not dragged down by people who still have time."""
+        return _percent(self.on_time, self.due)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, kw_only=True)
