@@ -15,6 +15,8 @@ from lms import config as settings
 from lms import models  # noqa: F401  (every model known before migrations compare metadata)
 from lms.accounts.cli import users_cli
 from lms.accounts.routes import bp as accounts_bp
+from lms.career.cli import kpis_cli
+from lms.career.kpi_routes import bp as kpis_bp
 from lms.courses.cli import content_cli
 from lms.courses.routes import bp as courses_bp
 from lms.database import configure_sqlite
@@ -83,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(refreshers_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(kpis_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
@@ -98,6 +101,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(training_cli)
+    app.cli.add_command(kpis_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(questions_cli)
     app.cli.add_command(exams_cli)

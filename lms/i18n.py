@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
+from lms.database import utcnow
+
 LOCALES = ("zh_Hans", "en")
 DEFAULT_LOCALE = "zh_Hans"
 SESSION_KEY = "locale"
@@ -56,6 +58,11 @@ def select_timezone() -> str:
 def local_date(moment: datetime) -> date:
     """The calendar date of ``moment`` where the centre is (LMS_TIMEZONE)."""
     return moment.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"])).date()
+
+
+def local_today() -> date:
+    """Today's date where the centre is: the day due dates and periods are counted in."""
+    return local_date(utcnow())
 
 
 def from_local(moment: datetime | None) -> datetime | None:

@@ -8,6 +8,7 @@ from lms.accounts.models import (  # noqa: F401
     UserImport,
     UserRole,
 )
+from lms.career import models as career_models  # noqa: F401
 from lms.courses.models import Course, CourseCompletion, Lesson, LessonProgress  # noqa: F401
 from lms.exams.models import (  # noqa: F401
     Answer,

@@ -851,3 +851,28 @@ def agent_rows(
         .order_by(User.department_id, User.name_pinyin, User.employee_no_key)
     )
     return [AgentRow(*row) for row in rows]
+
+
+# --- levels, in bulk, for the career area --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LevelHeld:
+    user_id: int
+    level: Level | None
+    level_since: date | None
+
+
+def levels_of(user_ids: Iterable[int]) -> dict[int, LevelHeld]:
+    """Each person's level and since when, by id (unknown ids left out). One statement per
+    500 people."""
+    ids = sorted(set(user_ids))
+    held: dict[int, LevelHeld] = {}
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            sa.select(User.id, User.level, User.level_since).where(
+                User.id.in_(ids[start : start + 500])
+            )
+        )
+        held.update((row.id, LevelHeld(*row)) for row in rows)
+    return held

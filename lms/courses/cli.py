@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from lms.career import services as career
 from lms.courses import services
 from lms.exams import services as exams
 from lms.extensions import db
@@ -30,6 +31,7 @@ def sync_command(path: Path | None) -> None:
     report = services.sync_content(root)
     bank = exams.sync_question_bank(root / "questions")
     papers = exams.sync_exams(root / "exams")
+    ladder = career.sync_career(root / "career")
     db.session.commit()
     for label, slugs in (
         (_("created"), report.created),
@@ -50,7 +52,11 @@ def sync_command(path: Path | None) -> None:
     for label, slugs in ((_("created"), papers.created), (_("updated"), papers.updated)):
         for slug in slugs:
             click.echo(f"{slug}: {label}")
-    if not report.changed and not bank.changed and not papers.changed:
+    for item in ladder.created + ladder.new_versions + ladder.updated:
+        click.echo(f"{item}: {_('loaded')}")
+    for problem in ladder.problems:
+        click.echo(problem, err=True)
+    if not (report.changed or bank.changed or papers.changed or ladder.changed):
         click.echo(
             _(
                 "Nothing changed (%(count)d courses and %(questions)d questions up to date).",

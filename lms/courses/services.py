@@ -593,3 +593,35 @@ def completion_dates(course_id: int, user_ids: Iterable[int]) -> dict[int, date]
         )
         dates.update((user_id, local_date(completed_at)) for user_id, completed_at in rows)
     return dates
+
+
+def completions_by_slug(
+    course_slugs: Iterable[str], user_ids: Iterable[int]
+) -> dict[int, dict[str, date]]:
+    """For each of ``user_ids`` who completed any of the courses named by ``course_slugs``:
+    course slug -> the date completed (dated as ``completion_dates`` dates it). One
+    statement per 500 people."""
+    ids, slugs = sorted(set(user_ids)), sorted(set(course_slugs))
+    found: dict[int, dict[str, date]] = {}
+    if not slugs:
+        return found
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            sa.select(CourseCompletion.user_id, Course.slug, CourseCompletion.completed_at)
+            .join(Course, Course.id == CourseCompletion.course_id)
+            .where(CourseCompletion.user_id.in_(ids[start : start + 500]), Course.slug.in_(slugs))
+        )
+        for user_id, slug, completed_at in rows:
+            found.setdefault(user_id, {})[slug] = local_date(completed_at)
+    return found
+
+
+def course_titles(course_slugs: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """(Chinese title, English title) of the courses named by ``course_slugs``; one statement."""
+    slugs = sorted(set(course_slugs))
+    if not slugs:
+        return {}
+    rows = db.session.execute(
+        sa.select(Course.slug, Course.title_zh, Course.title_en).where(Course.slug.in_(slugs))
+    )
+    return {slug: (title_zh, title_en) for slug, title_zh, title_en in rows}

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from lms.access import roles_required
 from lms.accounts import services as accounts
 from lms.errors import FieldErrors
+from lms.i18n import local_today
 from lms.navigation import HR, NavEntry, register
 from lms.records import charts, reports
 from lms.records.report_forms import ExpiryFilterForm, HistoryFilterForm, PeriodFilterForm
@@ -50,7 +51,7 @@ def _period_form() -> tuple[PeriodFilterForm, reports.Period]:
     ]
     form.period.choices = [SelectChoice(k.value, k.label) for k in reports.PeriodKind]
     form.validate()
-    today = reports.local_today()
+    today = local_today()
     try:
         period = reports.choose_period(
             form.period.data, form.on.data, form.date_from.data, form.date_to.data, today

@@ -18,6 +18,7 @@ from lms.accounts import services as accounts
 from lms.accounts.models import Level, Role
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.i18n import local_today
 from lms.navigation import TEACHING, NavEntry, register
 from lms.tabular import write_csv, write_xlsx
 from lms.training.errors import RefresherRefused
@@ -104,7 +105,7 @@ def _programme_form(programme: RefresherProgramme | None) -> ProgrammeForm:
             sorted(u.employee_no for u in accounts.users_by_id(audience.user_ids))
         )
     elif request.method != "POST":
-        form.month.data = refreshers.first_of_month(refreshers.local_today())
+        form.month.data = refreshers.first_of_month(local_today())
     items = refreshers.refresher_items(_locale())
     form.item.choices = {
         _("Choose"): [SelectChoice("", _("A course or a quiz…"))],
@@ -217,7 +218,7 @@ def _compliance_table() -> tuple[ComplianceFilterForm, refreshers.ComplianceTabl
     form = ComplianceFilterForm(request.args)
     form.department.choices = _department_choices()
     form.validate()
-    this_month = refreshers.first_of_month(refreshers.local_today())
+    this_month = refreshers.first_of_month(local_today())
     month_to = (not form.month_to.errors and form.month_to.data) or this_month
     default_from = date(month_to.year - (month_to.month <= 5), (month_to.month - 6) % 12 + 1, 1)
     month_from = (not form.month_from.errors and form.month_from.data) or default_from

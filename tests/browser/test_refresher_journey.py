@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from lms.accounts import services as accounts
 from lms.courses import services as courses
+from lms.i18n import local_today
 from lms.training.services import refreshers
 from tests.fixtures.browser import LiveServer, seed_person, sign_in_page
 
@@ -26,7 +27,7 @@ def _prepare() -> dict:
     doer = seed_person("KF0701", "学员甲", "agent", department_id=team.id)
     misser = seed_person("KF0702", "学员乙", "agent", department_id=team.id)
     # Last month's refresher, seeded: its due date has passed and 学员乙 never did it.
-    today = refreshers.local_today()
+    today = local_today()
     last_month = refreshers.first_of_month(refreshers.first_of_month(today) - timedelta(days=1))
     course = courses.get_course_by_slug(COURSE)
     earlier = refreshers.save_programme(

@@ -151,3 +151,12 @@ def test_cli_says_when_nothing_changed_and_exits_1_on_problems(cli, content: Pat
     broken = cli.invoke(args=["content", "sync", "--path", str(content)])
     assert broken.exit_code == 1
     assert "content/courses/complaint-handling/course.yaml:" in broken.output
+
+
+def test_content_sync_loads_the_career_ladder_once(cli) -> None:
+    first = cli.invoke(args=["content", "sync"])
+    assert first.exit_code == 0, first.output
+    assert "junior-to-mid" in first.output and "mid-to-senior" in first.output
+    again = cli.invoke(args=["content", "sync"])
+    assert again.exit_code == 0, again.output
+    assert "junior-to-mid" not in again.output

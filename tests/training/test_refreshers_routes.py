@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from lms.accounts import services as accounts
 from lms.extensions import db
+from lms.i18n import local_today
 from lms.notifications.models import Notification
 from lms.training.cli import training_cli
 from lms.training.models.refreshers import RefresherProgramme
@@ -53,7 +54,7 @@ def test_hr_creates_a_programme_and_the_agent_sees_it(
     agent = create_user(name="王五", department=team)
     db.session.commit()
     hr = signed_in("hr")
-    this_month = refreshers.first_of_month(refreshers.local_today())
+    this_month = refreshers.first_of_month(local_today())
     response = client.post(
         "/refresher-programmes/new",
         data={
@@ -92,7 +93,7 @@ def test_errors_are_shown_beside_the_fields(client, signed_in, course) -> None:
 
 def test_compliance_exports_as_csv(client, signed_in, create_user, course) -> None:
     agent = create_user()
-    this_month = refreshers.first_of_month(refreshers.local_today())
+    this_month = refreshers.first_of_month(local_today())
     refreshers.save_programme(
         None,
         refreshers.ProgrammeSpec(
@@ -103,7 +104,7 @@ def test_compliance_exports_as_csv(client, signed_in, create_user, course) -> No
         ),
         None,
     )
-    complete_course(course, agent.id, refreshers.local_today())
+    complete_course(course, agent.id, local_today())
     db.session.commit()
     signed_in("hr")
     response = client.get("/refresher-programmes/compliance.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from calendar import monthrange
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -235,3 +236,64 @@ def recent(limit: int = 100) -> list[Certificate]:
 
 def holder_ids() -> set[int]:
     return set(db.session.scalars(sa.select(Certificate.user_id).distinct()))
+
+
+# --- for other areas, in bulk ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeldCertificate:
+    user_id: int
+    exam_slug: str
+    serial: str
+    issued_on: date
+    expires_on: date | None
+    revoked_on: date | None  # the local date it was revoked
+
+
+def held_certificates(
+    user_ids: Iterable[int], exam_slugs: Iterable[str]
+) -> dict[int, list[HeldCertificate]]:
+    """Every certificate (revoked and expired ones too) of the exams named by ``exam_slugs``
+    held by ``user_ids``, by person, newest first. One statement per 500 people."""
+    ids, slugs = sorted(set(user_ids)), sorted(set(exam_slugs))
+    held: dict[int, list[HeldCertificate]] = {}
+    if not slugs:
+        return held
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            sa.select(
+                Certificate.user_id,
+                Exam.slug,
+                Certificate.serial,
+                Certificate.issued_on,
+                Certificate.expires_on,
+                Certificate.revoked_at,
+            )
+            .join(Exam, Exam.id == Certificate.exam_id)
+            .where(Certificate.user_id.in_(ids[start : start + 500]), Exam.slug.in_(slugs))
+            .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        )
+        for user_id, slug, serial, issued_on, expires_on, revoked_at in rows:
+            held.setdefault(user_id, []).append(
+                HeldCertificate(
+                    user_id,
+                    slug,
+                    serial,
+                    issued_on,
+                    expires_on,
+                    local_date(revoked_at) if revoked_at is not None else None,
+                )
+            )
+    return held
+
+
+def exam_titles(exam_slugs: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """(title, English title) of the exams named by ``exam_slugs``; one statement."""
+    slugs = sorted(set(exam_slugs))
+    if not slugs:
+        return {}
+    rows = db.session.execute(
+        sa.select(Exam.slug, Exam.title, Exam.title_en).where(Exam.slug.in_(slugs))
+    )
+    return {slug: (title, title_en) for slug, title, title_en in rows}

@@ -62,7 +62,6 @@ from lms.records.reports.periods import (
     PeriodKind,
     add_months,
     choose_period,
-    local_today,
     month_start,
     percent,
 )
@@ -119,7 +118,6 @@ __all__ = [
     "knowledge_gaps",
     "knowledge_gaps_table",
     "learning_score",
-    "local_today",
     "month_start",
     "percent",
     "pro_rated_target",

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
-from lms.i18n import local_date
+from lms.i18n import local_date, local_today
 from lms.records import services as records
 from lms.records.hours import HoursRules
 from lms.records.models import ParticipationKind
@@ -20,7 +20,7 @@ from lms.records.reports.history import (
     certificates_table,
     department_of,
 )
-from lms.records.reports.periods import ONE_PLACE, Period, local_today
+from lms.records.reports.periods import ONE_PLACE, Period
 from lms.records.reports.refreshers import RefresherLine, RefresherTally, refresher_lines, tally
 from lms.records.reports.tables import Column, ReportTable, number
 

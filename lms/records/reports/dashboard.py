@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from lms.extensions import db
+from lms.i18n import local_today
 from lms.records import services as records
 from lms.records.hours import TENTH, HoursRules, daily_tenths
 from lms.records.models import ParticipationKind, ParticipationRecord
 from lms.records.reports.departments import agents, branches
-from lms.records.reports.periods import add_months, local_today, month_start, percent
+from lms.records.reports.periods import add_months, month_start, percent
 from lms.records.reports.refreshers import RefresherTally, refresher_compliance
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.exams import services as exams
-from lms.records.reports.periods import local_today
+from lms.i18n import local_today
 from lms.records.reports.tables import Column, ReportTable
 
 

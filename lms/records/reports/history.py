@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.exams import services as exams
+from lms.i18n import local_today
 from lms.records import services as records
 from lms.records.models import ParticipationKind
-from lms.records.reports.periods import Period, PeriodKind, local_today
+from lms.records.reports.periods import Period, PeriodKind
 from lms.records.reports.tables import Column, ReportTable, number
 
 

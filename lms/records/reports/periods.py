@@ -10,9 +10,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.database import LabelledEnum, utcnow
+from lms.database import LabelledEnum
 from lms.errors import FieldErrors
-from lms.i18n import local_date
 from lms.records.models import ParticipationRecord
 
 ONE_PLACE = Decimal("0.1")
@@ -113,7 +112,3 @@ def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_PLACE, ROUND_HALF_UP)
-
-
-def local_today() -> date:
-    return local_date(utcnow())

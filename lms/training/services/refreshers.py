@@ -29,7 +29,7 @@ from lms.courses import services as courses
 from lms.database import utcnow
 from lms.exams import services as exams
 from lms.extensions import db
-from lms.i18n import local_date
+from lms.i18n import local_date, local_today
 from lms.notifications import services as notifications
 from lms.training.errors import RefresherRefused
 from lms.training.models.refreshers import (
@@ -65,10 +65,6 @@ MESSAGES = {
     DUE_SOON: notifications.N_("Refresher due soon: %(title)s. Complete it by %(due)s."),
     OVERDUE: notifications.N_("Refresher overdue: %(title)s was due on %(due)s."),
 }
-
-
-def local_today() -> date:
-    return local_date(utcnow())
 
 
 def first_of_month(day: date) -> date:
@@ -878,3 +874,45 @@ def send_reminders(
         )
         for kind, a in sent
     ]
+
+
+# --- for other areas, in bulk ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignedRefresher:
+    user_id: int
+    title: str
+    month: date
+    due_on: date
+    completed_on: date | None
+
+
+def assigned_refreshers(
+    user_ids: Sequence[int], start: date, end: date, today: date | None = None
+) -> dict[int, list[AssignedRefresher]]:
+    """Each person's refreshers due from ``start`` to ``end`` (inclusive), by due date, with
+    the date completed if it was. Completions are read first (as ``refresher_tallies``
+    does), so the dates are today's. A constant number of statements however many people
+    (one per 500 ids and per thing asked for)."""
+    today = today or local_today()
+    ids = sorted(set(user_ids))
+    in_period = (RefresherProgramme.due_on >= start, RefresherProgramme.due_on <= end)
+    _refresh(today, *in_period, user_ids=ids)
+    found: dict[int, list[AssignedRefresher]] = {}
+    for chunk in _chunks(ids):
+        rows = db.session.execute(
+            sa.select(
+                RefresherAssignment.user_id,
+                RefresherProgramme.title,
+                RefresherProgramme.month,
+                RefresherProgramme.due_on,
+                RefresherAssignment.completed_on,
+            )
+            .join(RefresherProgramme)
+            .where(RefresherAssignment.user_id.in_(chunk), *in_period)
+            .order_by(RefresherProgramme.due_on, RefresherAssignment.id)
+        )
+        for row in rows:
+            found.setdefault(row.user_id, []).append(AssignedRefresher(*row))
+    return found

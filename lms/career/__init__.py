@@ -1,0 +1,1 @@
+"""The career path: levels, promotion rules as versioned data, and eligibility."""
