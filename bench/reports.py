@@ -85,31 +85,37 @@ def own_schema(url: str, schema: str) -> Iterator[None]:
             connection.execute(drop)
 
 
+def make_teams(connection: psycopg.Connection, now: datetime) -> list[int]:
+    """Three centres of four departments of five teams; the teams' ids."""
+    teams: list[int] = []
+    for c in range(3):
+        centre = connection.execute(
+            "INSERT INTO department (name, created_at) VALUES (%s, %s) RETURNING id",
+            (f"客服中心{c + 1}", now),
+        ).fetchone()[0]
+        for d in range(4):
+            department = connection.execute(
+                "INSERT INTO department (name, parent_id, created_at) "
+                "VALUES (%s, %s, %s) RETURNING id",
+                (f"客服{d + 1}部", centre, now),
+            ).fetchone()[0]
+            for t in range(5):
+                teams.append(
+                    connection.execute(
+                        "INSERT INTO department (name, parent_id, created_at) "
+                        "VALUES (%s, %s, %s) RETURNING id",
+                        (f"{t + 1}组", department, now),
+                    ).fetchone()[0]
+                )
+    return teams
+
+
 def load(url: str, schema: str, agents: int, per_month: int, months: int, today: date) -> int:
     """Departments, agents and their ledger, by COPY; returns the number of ledger rows."""
     rng = random.Random(7)
     now = datetime.now(UTC)
     with psycopg.connect(admin_url(url), options=f"-csearch_path={schema}") as connection:
-        teams: list[int] = []
-        for c in range(3):
-            centre = connection.execute(
-                "INSERT INTO department (name, created_at) VALUES (%s, %s) RETURNING id",
-                (f"客服中心{c + 1}", now),
-            ).fetchone()[0]
-            for d in range(4):
-                department = connection.execute(
-                    "INSERT INTO department (name, parent_id, created_at) "
-                    "VALUES (%s, %s, %s) RETURNING id",
-                    (f"客服{d + 1}部", centre, now),
-                ).fetchone()[0]
-                for t in range(5):
-                    teams.append(
-                        connection.execute(
-                            "INSERT INTO department (name, parent_id, created_at) "
-                            "VALUES (%s, %s, %s) RETURNING id",
-                            (f"{t + 1}组", department, now),
-                        ).fetchone()[0]
-                    )
+        teams = make_teams(connection, now)
         with connection.cursor() as cursor:
             with cursor.copy(
                 'COPY "user" (id, employee_no, employee_no_key, name, name_pinyin, '

@@ -863,16 +863,21 @@ class LevelHeld:
     level_since: date | None
 
 
-def levels_of(user_ids: Iterable[int]) -> dict[int, LevelHeld]:
-    """Each person's level and since when, by id (unknown ids left out). One statement per
-    500 people."""
-    ids = sorted(set(user_ids))
+def levels_of(user_ids: Iterable[int] | sa.Select[tuple[int]]) -> dict[int, LevelHeld]:
+    """Each person's level and since when, by id (unknown ids left out).
+
+    One statement per 500 ids given as a list; one statement in all when ``user_ids`` is a
+    select of ids (one column, e.g. ``agents_select().with_only_columns(User.id)``).
+    """
+    base = sa.select(User.id, User.level, User.level_since)
+    if isinstance(user_ids, sa.Select):
+        statements = [base.where(User.id.in_(user_ids.scalar_subquery()))]
+    else:
+        ids = sorted(set(user_ids))
+        statements = [
+            base.where(User.id.in_(ids[start : start + 500])) for start in range(0, len(ids), 500)
+        ]
     held: dict[int, LevelHeld] = {}
-    for start in range(0, len(ids), 500):
-        rows = db.session.execute(
-            sa.select(User.id, User.level, User.level_since).where(
-                User.id.in_(ids[start : start + 500])
-            )
-        )
-        held.update((row.id, LevelHeld(*row)) for row in rows)
+    for statement in statements:
+        held.update((row.id, LevelHeld(*row)) for row in db.session.execute(statement))
     return held

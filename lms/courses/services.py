@@ -596,22 +596,31 @@ def completion_dates(course_id: int, user_ids: Iterable[int]) -> dict[int, date]
 
 
 def completions_by_slug(
-    course_slugs: Iterable[str], user_ids: Iterable[int]
+    course_slugs: Iterable[str], user_ids: Iterable[int] | sa.Select[tuple[int]]
 ) -> dict[int, dict[str, date]]:
     """For each of ``user_ids`` who completed any of the courses named by ``course_slugs``:
     course slug -> the date completed (dated as ``completion_dates`` dates it). One
-    statement per 500 people."""
-    ids, slugs = sorted(set(user_ids)), sorted(set(course_slugs))
+    statement per 500 ids given as a list; one statement in all when ``user_ids`` is a
+    select of ids (one column)."""
+    slugs = sorted(set(course_slugs))
     found: dict[int, dict[str, date]] = {}
     if not slugs:
         return found
-    for start in range(0, len(ids), 500):
-        rows = db.session.execute(
-            sa.select(CourseCompletion.user_id, Course.slug, CourseCompletion.completed_at)
-            .join(Course, Course.id == CourseCompletion.course_id)
-            .where(CourseCompletion.user_id.in_(ids[start : start + 500]), Course.slug.in_(slugs))
-        )
-        for user_id, slug, completed_at in rows:
+    base = (
+        sa.select(CourseCompletion.user_id, Course.slug, CourseCompletion.completed_at)
+        .join(Course, Course.id == CourseCompletion.course_id)
+        .where(Course.slug.in_(slugs))
+    )
+    if isinstance(user_ids, sa.Select):
+        statements = [base.where(CourseCompletion.user_id.in_(user_ids.scalar_subquery()))]
+    else:
+        ids = sorted(set(user_ids))
+        statements = [
+            base.where(CourseCompletion.user_id.in_(ids[start : start + 500]))
+            for start in range(0, len(ids), 500)
+        ]
+    for statement in statements:
+        for user_id, slug, completed_at in db.session.execute(statement):
             found.setdefault(user_id, {})[slug] = local_date(completed_at)
     return found
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
+from lms.accounts import services as accounts
 from lms.accounts.models import Level
 from lms.career import services as career
 from lms.career.conditions import AgentFacts, ConditionResult
 from lms.career.services.rules import RuleSpec
 from lms.extensions import db
 from lms.records import services as records
+from tests.career.bulk_agents import add_agents, agents_in, statements
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "career"
 AS_OF = date(2026, 12, 15)
@@ -106,26 +106,18 @@ def test_evaluate_agents_uses_the_rule_in_force_and_the_gathered_facts(
     assert found[short.id].short_by == 1
     [missing] = [r for r in found[short.id].results if not r.met]
     assert missing.missing == "6.5 more hours needed"
-    # One call for every agent and every metric the rules in force read.
-    [(ids, metrics, _first, last)] = asked
-    assert ids == tuple(sorted([ready.id, short.id, senior.id]))
-    assert "csat" in metrics and last == date(2026, 11, 1)
+    # One call per window length the rules in force read (not per agent), each metric over
+    # its longest window only: a year of upheld complaints, not a year of every metric.
+    windows = {first: metrics for _ids, metrics, first, _last in asked}
+    assert all(ids == tuple(sorted([ready.id, short.id, senior.id])) for ids, *_ in asked)
+    assert all(last == date(2026, 11, 1) for *_, last in asked)
+    assert windows == {
+        date(2025, 12, 1): ("upheld_complaints",),
+        date(2026, 6, 1): ("complaint_rate", "fcr_rate"),
+        date(2026, 9, 1): ("csat",),
+    }
     before = career.evaluate_agent(ready.id, date(2026, 11, 30), kpi_source=kpi_source)
     assert before is not None and before.rule_version_number == 1
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        sent.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_gathering_takes_the_same_statements_for_5_or_50_agents(db_session, create_user) -> None:
@@ -146,3 +138,29 @@ def test_gathering_takes_the_same_statements_for_5_or_50_agents(db_session, crea
         assert all(f.records[0].hours == Decimal(2) for f in facts.values())
         assert all(e is not None and not e.eligible for e in found.values())
     assert counts[0] == counts[1]
+
+
+def test_a_select_of_agents_costs_the_same_statements_for_5_or_1200(
+    db_session, create_department
+) -> None:
+    career.sync_career(CONTENT)
+    few, many = create_department("中心/一组"), create_department("中心/二组")
+    some, lots = add_agents(5, few), add_agents(1_200, many, Level.MID)
+    hours(some[0], date(2026, 5, 1), "2", "few")
+    hours(lots[-1], date(2026, 5, 1), "3", "many")
+    counts, found = [], []
+    for department in (few, many):
+        db.session.expire_all()
+        with statements() as sent:
+            found.append(career.evaluate_agents(agents_in(department), AS_OF))
+        counts.append(len(sent))
+    assert counts[0] == counts[1]
+    assert sorted(found[0]) == some and sorted(found[1]) == lots
+    assert all(e is not None and e.to_level is Level.MID for e in found[0].values())
+    assert all(e is not None and e.to_level is Level.SENIOR for e in found[1].values())
+    # "Every active agent": accounts.agents_select() as it is (id, department, level).
+    everyone = career.evaluate_agents(accounts.agents_select(), AS_OF)
+    assert set(everyone) == set(some) | set(lots)
+    facts = career.gather_facts(agents_in(many), AS_OF)
+    assert [r.hours for r in facts[lots[-1]].records] == [Decimal(3)]
+    assert facts[lots[0]].records == ()

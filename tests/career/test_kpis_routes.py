@@ -3,39 +3,15 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 
-from lms.career.cli import kpis_cli
-from lms.career.kpi_routes import bp
 from lms.career.models.kpis import KpiImport, KpiValue
 from lms.career.services import kpis
 from lms.database import utcnow
 from lms.extensions import db
-from tests.fixtures import app as app_fixtures
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """An app of this module's own, with the KPI blueprint registered before any request
-    (``lms/__init__.py`` registers it once the lead adds it; then this changes nothing)."""
-    application = app_fixtures.build_app(
-        app_fixtures.test_database_url(tmp_path_factory.mktemp("kpis"))
-    )
-    if "kpis" not in application.blueprints:
-        application.register_blueprint(bp)
-    if "kpis" not in application.cli.commands:
-        application.cli.add_command(kpis_cli)
-    with application.app_context():
-        app_fixtures.reset_database(db.engine)
-        flask_migrate.upgrade()
-        db.engine.dispose()
-    yield application
 
 
 def this_month() -> str:

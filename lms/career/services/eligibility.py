@@ -1,9 +1,11 @@
 """Eligibility for the next level: facts gathered in bulk, then a pure evaluation.
 
 ``gather_facts`` reads everything the rules in force need for any number of agents in a
-constant number of statements (one per 500 people and per source); ``evaluate`` is a pure
-function of one agent's facts and one rule, so it is tested without a database and an HR
-list of thousands of agents costs the same statements as one agent.
+constant number of statements: given a select of ids ("every active agent"), one statement
+per source whatever the head count, the select read as a subquery; given a list, one per
+500 ids and per source. ``evaluate`` is a pure function of one agent's facts and one rule,
+so it is tested without a database and an HR list of thousands of agents costs the same
+statements as one agent.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
 
 from lms.accounts import services as accounts
 from lms.career.conditions import (
@@ -35,9 +40,14 @@ from lms.exams import services as exams
 from lms.records import services as records
 from lms.training.services import refreshers
 
-#: (user ids, metrics, first month, last month) -> (user, metric) -> month -> value.
+#: Agents named by id, or by a select of ids (read as a subquery: one statement per source).
+Agents = Iterable[int] | sa.Select[tuple[int]]
+
+#: (user ids or a select of them, metrics, first month, last month)
+#: -> (user, metric) -> month -> value.
 KpiSource = Callable[
-    [Sequence[int], Sequence[str], date, date], Mapping[tuple[int, str], Mapping[date, Decimal]]
+    [Sequence[int] | sa.Select[tuple[int]], Sequence[str], date, date],
+    Mapping[tuple[int, str], Mapping[date, Decimal]],
 ]
 
 
@@ -89,33 +99,67 @@ def evaluate(facts: AgentFacts, rule: PromotionRuleVersion | RuleSpec, as_of: da
 # --- gathering --------------------------------------------------------------------------------
 
 
+def _id_select(agents: sa.Select[tuple[int]]) -> sa.Select[tuple[int]]:
+    """``agents`` reduced to its first column, the id, so that it reads as ``IN (SELECT id
+    ...)``: ``accounts.agents_select()`` also names the department and level."""
+    if len(agents.selected_columns) == 1:
+        return agents
+    first = agents.selected_columns[0]
+    return agents.with_only_columns(first, maintain_column_froms=True)
+
+
+def _months_by_metric(conditions: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """For each KPI metric the conditions read, the longest window they read it over."""
+    longest: dict[str, int] = {}
+    for condition in conditions:
+        one = needs_of([condition])
+        for metric in one.metrics:
+            longest[metric] = max(longest.get(metric, 0), one.kpi_months)
+    return longest
+
+
+def _conditions_in_force(as_of: date) -> list[Mapping[str, Any]]:
+    return [c for version in rules_in_force(as_of).values() for c in version.conditions]
+
+
 def gather_facts(
-    user_ids: Iterable[int],
+    user_ids: Agents,
     as_of: date,
     needs: Needs | None = None,
     kpi_source: KpiSource | None = None,
+    metric_months: Mapping[str, int] | None = None,
 ) -> dict[int, AgentFacts]:
     """The facts about ``user_ids`` that ``needs`` asks for (by default: what the rules in
     force on ``as_of`` read), by id; unknown ids are left out.
 
     A constant number of statements whatever the number of agents: each source is read for
-    all of them at once (one statement per 500 people).
+    all of them at once, in one statement given a select of ids (as a subquery), one per
+    500 ids given a list. KPIs are read once per window length in ``metric_months``
+    (metric -> months; by default every metric over ``needs.kpi_months``): a rule reading
+    a year of upheld complaints then does not load a year of every other metric.
     """
-    ids = sorted(set(user_ids))
     if needs is None:
-        needs = Needs()
-        for version in rules_in_force(as_of).values():
-            needs.add(needs_of(version.conditions))
-    levels = accounts.levels_of(ids)
-    ids = [i for i in ids if i in levels]
+        conditions = _conditions_in_force(as_of)
+        needs = needs_of(conditions)
+        metric_months = metric_months or _months_by_metric(conditions)
+    agents: list[int] | sa.Select[tuple[int]]
+    if isinstance(user_ids, sa.Select):
+        agents = _id_select(user_ids)
+        levels = accounts.levels_of(agents)
+        ids = sorted(levels)
+    else:
+        ids = sorted(set(user_ids))
+        levels = accounts.levels_of(ids)
+        ids = [i for i in ids if i in levels]
+        agents = ids
     ledger: dict[int, list[records.LedgerEntry]] = {}
     assigned: dict[int, list[refreshers.AssignedRefresher]] = {}
     if needs.months_back and ids:
         start = window_start(as_of, needs.months_back)
-        ledger = records.entries_between(ids, start, as_of)
-        assigned = refreshers.assigned_refreshers(ids, start, as_of, today=as_of)
-    held = exams.certificates.held_certificates(ids, needs.exams) if ids else {}
-    completed = courses.completions_by_slug(needs.courses, ids) if ids else {}
+        ledger = records.entries_between(agents, start, as_of)
+        assigned = refreshers.assigned_refreshers(agents, start, as_of, today=as_of)
+    held = exams.certificates.held_certificates(agents, needs.exams) if ids else {}
+    completed = courses.completions_by_slug(needs.courses, agents) if ids else {}
     titles: dict[str, Title] = {}
     for slug, (zh, en) in exams.certificates.exam_titles(needs.exams).items():
         titles[f"exam:{slug}"] = Title(zh, en)
@@ -123,9 +167,16 @@ def gather_facts(
         titles[f"course:{slug}"] = Title(zh, en)
     figures: Mapping[tuple[int, str], Mapping[date, Decimal]] = {}
     if needs.kpi_months and needs.metrics and ids:
-        months = kpi_window(as_of, needs.kpi_months)
         source = kpi_source or kpi_months
-        figures = source(ids, sorted(needs.metrics), months[0], months[-1])
+        if metric_months is None:
+            metric_months = dict.fromkeys(needs.metrics, needs.kpi_months)
+        by_window: dict[int, list[str]] = {}
+        for metric in sorted(needs.metrics):
+            by_window.setdefault(metric_months.get(metric, needs.kpi_months), []).append(metric)
+        figures = {}
+        for length, metrics in sorted(by_window.items()):
+            months = kpi_window(as_of, length)
+            figures.update(source(agents, metrics, months[0], months[-1]))
     facts = {}
     for user_id in ids:
         level = levels[user_id]
@@ -157,16 +208,25 @@ def gather_facts(
 
 
 def evaluate_agents(
-    user_ids: Iterable[int], as_of: date, kpi_source: KpiSource | None = None
+    user_ids: Agents, as_of: date, kpi_source: KpiSource | None = None
 ) -> dict[int, Eligibility | None]:
     """Every agent of ``user_ids`` against the rule in force on ``as_of`` for their level:
-    None for an agent at the top level, without a level, or whose level has no rule."""
+    None for an agent at the top level, without a level, or whose level has no rule.
+
+    Given a select of ids (``accounts.agents_select()``: every active agent), the same
+    statements for ten agents or ten thousand, and the keys are the agents it names.
+    """
     in_force = rules_in_force(as_of)
-    needs = Needs()
-    for version in in_force.values():
-        needs.add(needs_of(version.conditions))
-    ids = sorted(set(user_ids))
-    facts = gather_facts(ids, as_of, needs=needs, kpi_source=kpi_source)
+    conditions = [c for version in in_force.values() for c in version.conditions]
+    agents = user_ids if isinstance(user_ids, sa.Select) else sorted(set(user_ids))
+    facts = gather_facts(
+        agents,
+        as_of,
+        needs=needs_of(conditions),
+        kpi_source=kpi_source,
+        metric_months=_months_by_metric(conditions),
+    )
+    ids = sorted(facts) if isinstance(agents, sa.Select) else agents
     found: dict[int, Eligibility | None] = {}
     for user_id in ids:
         agent = facts.get(user_id)

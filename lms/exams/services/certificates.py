@@ -252,28 +252,38 @@ class HeldCertificate:
 
 
 def held_certificates(
-    user_ids: Iterable[int], exam_slugs: Iterable[str]
+    user_ids: Iterable[int] | sa.Select[tuple[int]], exam_slugs: Iterable[str]
 ) -> dict[int, list[HeldCertificate]]:
     """Every certificate (revoked and expired ones too) of the exams named by ``exam_slugs``
-    held by ``user_ids``, by person, newest first. One statement per 500 people."""
-    ids, slugs = sorted(set(user_ids)), sorted(set(exam_slugs))
+    held by ``user_ids``, by person, newest first. One statement per 500 ids given as a
+    list; one statement in all when ``user_ids`` is a select of ids (one column)."""
+    slugs = sorted(set(exam_slugs))
     held: dict[int, list[HeldCertificate]] = {}
     if not slugs:
         return held
-    for start in range(0, len(ids), 500):
-        rows = db.session.execute(
-            sa.select(
-                Certificate.user_id,
-                Exam.slug,
-                Certificate.serial,
-                Certificate.issued_on,
-                Certificate.expires_on,
-                Certificate.revoked_at,
-            )
-            .join(Exam, Exam.id == Certificate.exam_id)
-            .where(Certificate.user_id.in_(ids[start : start + 500]), Exam.slug.in_(slugs))
-            .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    base = (
+        sa.select(
+            Certificate.user_id,
+            Exam.slug,
+            Certificate.serial,
+            Certificate.issued_on,
+            Certificate.expires_on,
+            Certificate.revoked_at,
         )
+        .join(Exam, Exam.id == Certificate.exam_id)
+        .where(Exam.slug.in_(slugs))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    )
+    if isinstance(user_ids, sa.Select):
+        statements = [base.where(Certificate.user_id.in_(user_ids.scalar_subquery()))]
+    else:
+        ids = sorted(set(user_ids))
+        statements = [
+            base.where(Certificate.user_id.in_(ids[start : start + 500]))
+            for start in range(0, len(ids), 500)
+        ]
+    for statement in statements:
+        rows = db.session.execute(statement)
         for user_id, slug, serial, issued_on, expires_on, revoked_at in rows:
             held.setdefault(user_id, []).append(
                 HeldCertificate(

@@ -267,9 +267,12 @@ def _completions(
     return exams.results.first_passes(exam_id, user_ids, month)
 
 
-def _refresh(today: date, *criteria: Any, user_ids: Sequence[int] | None = None) -> int:
+def _refresh(
+    today: date, *criteria: Any, user_ids: Sequence[int] | sa.Select[tuple[int]] | None = None
+) -> int:
     """Copy completions onto the open assignments matching ``criteria`` (and, given
-    ``user_ids``, of those people); returns how many were found.
+    ``user_ids``, of those people: a list, or a select of ids read as a subquery in the
+    same statement); returns how many were found.
 
     A constant number of statements whatever the number of people (one per 500 ids):
     the open assignments, one look-up per thing asked for (a course; a quiz from a
@@ -288,6 +291,9 @@ def _refresh(today: date, *criteria: Any, user_ids: Sequence[int] | None = None)
     )
     if user_ids is None:
         rows = list(db.session.execute(query))
+    elif isinstance(user_ids, sa.Select):
+        subquery = user_ids.scalar_subquery()
+        rows = list(db.session.execute(query.where(RefresherAssignment.user_id.in_(subquery))))
     else:
         rows = [
             row
@@ -889,30 +895,43 @@ class AssignedRefresher:
 
 
 def assigned_refreshers(
-    user_ids: Sequence[int], start: date, end: date, today: date | None = None
+    user_ids: Sequence[int] | sa.Select[tuple[int]],
+    start: date,
+    end: date,
+    today: date | None = None,
 ) -> dict[int, list[AssignedRefresher]]:
     """Each person's refreshers due from ``start`` to ``end`` (inclusive), by due date, with
     the date completed if it was. Completions are read first (as ``refresher_tallies``
-    does), so the dates are today's. A constant number of statements however many people
-    (one per 500 ids and per thing asked for)."""
+    does), so the dates are today's.
+
+    A constant number of statements however many people: given a list, one per 500 ids
+    and per thing asked for; given a select of ids (one column), one for the open
+    assignments, one look-up per thing still open, one UPDATE, one read.
+    """
     today = today or local_today()
-    ids = sorted(set(user_ids))
     in_period = (RefresherProgramme.due_on >= start, RefresherProgramme.due_on <= end)
-    _refresh(today, *in_period, user_ids=ids)
-    found: dict[int, list[AssignedRefresher]] = {}
-    for chunk in _chunks(ids):
-        rows = db.session.execute(
-            sa.select(
-                RefresherAssignment.user_id,
-                RefresherProgramme.title,
-                RefresherProgramme.month,
-                RefresherProgramme.due_on,
-                RefresherAssignment.completed_on,
-            )
-            .join(RefresherProgramme)
-            .where(RefresherAssignment.user_id.in_(chunk), *in_period)
-            .order_by(RefresherProgramme.due_on, RefresherAssignment.id)
+    base = (
+        sa.select(
+            RefresherAssignment.user_id,
+            RefresherProgramme.title,
+            RefresherProgramme.month,
+            RefresherProgramme.due_on,
+            RefresherAssignment.completed_on,
         )
-        for row in rows:
+        .join(RefresherProgramme)
+        .where(*in_period)
+        .order_by(RefresherProgramme.due_on, RefresherAssignment.id)
+    )
+    if isinstance(user_ids, sa.Select):
+        _refresh(today, *in_period, user_ids=user_ids)
+        subquery = user_ids.scalar_subquery()
+        statements = [base.where(RefresherAssignment.user_id.in_(subquery))]
+    else:
+        ids = sorted(set(user_ids))
+        _refresh(today, *in_period, user_ids=ids)
+        statements = [base.where(RefresherAssignment.user_id.in_(chunk)) for chunk in _chunks(ids)]
+    found: dict[int, list[AssignedRefresher]] = {}
+    for statement in statements:
+        for row in db.session.execute(statement):
             found.setdefault(row.user_id, []).append(AssignedRefresher(*row))
     return found
