@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.accounts.models import Level, Role
+from lms.career.demo_kpis import load_demo_kpis
 from lms.demo_history import HistoryReport, load_history
 from lms.extensions import db
+from lms.i18n import local_today
 
 demo_cli = AppGroup("demo", help="Demo data for trying the app.")
 
@@ -97,6 +99,7 @@ class DemoReport:
     people: int
     departments: int
     history: HistoryReport
+    kpi_values: int  # monthly KPI figures imported (0 when they were there already)
 
 
 def load_demo(today: date | None = None, now: datetime | None = None) -> DemoReport:
@@ -136,7 +139,10 @@ def load_demo(today: date | None = None, now: datetime | None = None) -> DemoRep
     db.session.flush()
     numbers = [row[0] for row in STAFF] + [row[0] for row in AGENTS]
     history = load_history(numbers, today=today, now=now)
-    return DemoReport(created, departments_created, history)
+    kpis = load_demo_kpis(today or local_today())
+    return DemoReport(
+        created, departments_created, history, kpis.values_written if kpis is not None else 0
+    )
 
 
 @demo_cli.command("load")
@@ -175,3 +181,4 @@ def load_command() -> None:
             signatures=history.acknowledgements,
         )
     )
+    click.echo(_("Demo KPIs: %(count)d monthly figures added.", count=report.kpi_values))

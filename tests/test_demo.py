@@ -8,6 +8,8 @@ from pathlib import Path
 
 from lms.accounts import services
 from lms.accounts.models import Level, Role
+from lms.career import services as career
+from lms.career.services.eligibility import evaluate_agents
 from lms.courses import services as courses
 from lms.database import utcnow
 from lms.demo import DEMO_PASSWORD, load_demo
@@ -26,6 +28,7 @@ def _sync_content() -> None:
     courses.sync_content(CONTENT)
     exams.sync_question_bank(CONTENT / "questions")
     exams.sync_exams(CONTENT / "exams")
+    career.sync_career(CONTENT / "career")
 
 
 def test_demo_load_is_idempotent_and_its_logins_work(db_session) -> None:
@@ -171,3 +174,12 @@ def test_a_year_of_history_through_the_services(db_session) -> None:
     assert (again.people, again.departments) == (0, 0)
     assert not again.history.added_anything
     assert again.history.missing_content == []
+
+    # Twelve months of KPIs, imported once, and an eligibility list with something to show:
+    # agents eligible for promotion and agents exactly one condition short.
+    assert report.kpi_values > 3000
+    assert load_demo().kpi_values == 0
+    today = local_date(utcnow())
+    outcomes = [e for e in evaluate_agents(services.agents_select(), today).values() if e]
+    assert any(e.eligible for e in outcomes)
+    assert any(e.short_by == 1 for e in outcomes)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from lms.accounts import services as accounts
 from lms.career.services import kpis
+from lms.i18n import local_today
 from lms.tabular import write_csv
 
 AGENT_NUMBERS = [f"KF{i:04d}" for i in range(1, 31) if i != 15] + ["00215", "T0002"]
@@ -79,7 +80,7 @@ def demo_rows(
 def load_demo_kpis(today: date | None = None) -> kpis.KpiImportReport | None:
     """Import the demo agents' figures once; None when they are loaded already (or when
     the demo has no agents yet). The caller commits."""
-    today = today or date.today()
+    today = today or local_today()
     agents = []
     for number in AGENT_NUMBERS:
         user = accounts.find_user_by_employee_no(number)
