@@ -31,7 +31,6 @@ the subset as for everyone. The exit status is 1 when it is not met.
 from __future__ import annotations
 
 import argparse
-import calendar
 import io
 import random
 import sys
@@ -49,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import flask_migrate
 import psycopg
 import sqlalchemy as sa
-from reports import StatementCounter, admin_url, make_teams, own_schema, schema_url
+from reports import StatementCounter, admin_url, make_teams, measure, own_schema, schema_url
 
 from lms import create_app
 from lms.accounts import services as accounts
@@ -61,6 +60,7 @@ from lms.courses.models import Course
 from lms.exams import services as exams
 from lms.exams.models import Exam
 from lms.extensions import db
+from lms.months import add_months, month_end
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SECONDS = 3.0
@@ -80,15 +80,6 @@ WEAK_SHIFT = {
     "answered_within_30s_rate": -8,
     "upheld_complaints": 0,
 }
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def load_content() -> dict[str, int]:
@@ -278,20 +269,6 @@ def load(
         connection.autocommit = True
         connection.execute("ANALYZE")
     return dict(loaded)
-
-
-def measure(counter: StatementCounter, fn: Callable[[], Any], runs: int = 3) -> tuple[float, int]:
-    """(best seconds, statements of one run) of ``fn`` in a fresh session each time."""
-    best, statements = float("inf"), 0
-    for _ in range(runs):
-        db.session.remove()
-        before = counter.count
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-        statements = counter.count - before
-    db.session.remove()
-    return best, statements
 
 
 def selects_of(fn: Callable[[], Any]) -> list[tuple[str, Any]]:

@@ -36,6 +36,7 @@ from lms.database import utcnow
 from lms.exams import services as exams
 from lms.extensions import db
 from lms.i18n import local_date
+from lms.months import add_months
 from lms.notifications import services as notifications
 from lms.records import services as records
 from lms.training.services import refreshers, sessions
@@ -105,11 +106,6 @@ class Timeline:
 
 
 # --- the calendar ---------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 class Clock:

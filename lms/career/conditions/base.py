@@ -3,7 +3,6 @@ the checking of parameters that the kinds share."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask_babel import gettext as _
 
 from lms.career.conditions.results import ConditionResult
+from lms.months import shift_months
 
 if TYPE_CHECKING:
     from lms.career.conditions.facts import AgentFacts
@@ -20,13 +20,6 @@ if TYPE_CHECKING:
 Problems = list[tuple[str, str]]
 
 # --- small pure helpers -----------------------------------------------------------------------
-
-
-def shift_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` (negative: back), on the month's last day if need be."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def window_start(as_of: date, months: int) -> date:

@@ -21,6 +21,7 @@ from lms.accounts import services as accounts
 from lms.career.models.kpis import KpiChange, KpiImport, KpiValue
 from lms.database import LabelledEnum, utcnow
 from lms.extensions import db
+from lms.months import add_months, month_start
 
 CHUNK = 500
 
@@ -203,16 +204,6 @@ METRICS: dict[str, Metric] = {
         ),
     )
 }
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    """The first day of the month ``count`` months after ``month`` (before, if negative)."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 # --- reading figures -------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,17 +23,11 @@ from lms.exams.errors import CertificateError
 from lms.exams.models import Attempt, Certificate, CertificateSeal, Exam
 from lms.extensions import db
 from lms.i18n import local_date
+from lms.months import shift_months as add_months
 
 # No 0/O or 1/I: a serial is read aloud on the phone and typed from paper.
 _SERIAL_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 EXPIRY_NOTICE_DAYS = 30
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months``, on the month's last day where the day does not exist."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def new_serial(issued_on: date) -> str:

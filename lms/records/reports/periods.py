@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.database import LabelledEnum
 from lms.errors import FieldErrors
+from lms.months import add_months, month_start
 from lms.records.models import ParticipationRecord
 
 ONE_PLACE = Decimal("0.1")
@@ -24,16 +25,6 @@ class PeriodKind(LabelledEnum):
     QUARTER = "quarter", _l("Quarter")
     YEAR = "year", _l("Year")
     RANGE = "range", _l("Date range")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The first of the month ``months`` after ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ one column, and counts by status are computed in SQL.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from lms.database import utcnow
 from lms.exams import services as exams
 from lms.extensions import db
 from lms.i18n import local_date, local_today
+from lms.months import month_end as last_of_month
+from lms.months import month_start as first_of_month
 from lms.notifications import services as notifications
 from lms.training.errors import RefresherRefused
 from lms.training.models.refreshers import (
@@ -65,14 +66,6 @@ MESSAGES = {
     DUE_SOON: notifications.N_("Refresher due soon: %(title)s. Complete it by %(due)s."),
     OVERDUE: notifications.N_("Refresher overdue: %(title)s was due on %(due)s."),
 }
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def last_of_month(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def months_between(start: date, end: date) -> list[date]:
