@@ -18,6 +18,7 @@ from lms.accounts.routes import bp as accounts_bp
 from lms.career.cli import kpis_cli
 from lms.career.kpi_routes import bp as kpis_bp
 from lms.career.routes import bp as career_bp
+from lms.career.rule_routes import bp as career_rules_bp
 from lms.courses.cli import content_cli
 from lms.courses.routes import bp as courses_bp
 from lms.database import configure_sqlite
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(kpis_bp)
     app.register_blueprint(career_bp)
+    app.register_blueprint(career_rules_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

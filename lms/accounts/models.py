@@ -98,6 +98,12 @@ class User(UserMixin, db.Model):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    level_changes: Mapped[list[LevelChange]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        order_by="LevelChange.id",
+        foreign_keys="LevelChange.user_id",
+    )
 
     @property
     def roles(self) -> set[Role]:
@@ -112,6 +118,32 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.employee_no}>"
+
+
+class LevelChangeSource(LabelledEnum):
+    RECORDED = "recorded", _l("Level on record")  # held before history was kept
+    ACCOUNT = "account", _l("Set on the account")
+    IMPORT = "import", _l("User import")
+    PROMOTION = "promotion", _l("Promotion decision")
+
+
+class LevelChange(db.Model):
+    """One step of a person's level history: every change of level or of the date it
+    counts from, whoever made it, so the history on the profile is complete."""
+
+    __tablename__ = "level_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    from_level: Mapped[Level | None] = mapped_column(Level.column_type(20))
+    to_level: Mapped[Level | None] = mapped_column(Level.column_type(20))
+    effective_on: Mapped[date | None]
+    source: Mapped[LevelChangeSource] = mapped_column(LevelChangeSource.column_type(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="level_changes", foreign_keys=[user_id])
 
 
 class LoginFailure(db.Model):

@@ -268,7 +268,7 @@ def create_user() -> ResponseReturnValue:
         form.roles.data = [Role.AGENT.value]
     if _validate_person_form(form):
         try:
-            user, password = services.create_user(_details_from(form))
+            user, password = services.create_user(_details_from(form), by_id=current_user.id)
         except FieldErrors as error:
             db.session.rollback()
             put_errors_on_form(form, error)
@@ -292,7 +292,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
         form.level.data = user.level.value if user.level else ""
     if _validate_person_form(form, user):
         try:
-            services.update_user(user, _details_from(form))
+            services.update_user(user, _details_from(form), by_id=current_user.id)
         except FieldErrors as error:
             db.session.rollback()
             put_errors_on_form(form, error)

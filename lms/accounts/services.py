@@ -30,7 +30,17 @@ from lms.accounts.errors import (
     FieldErrors,
     InvalidCredentials,
 )
-from lms.accounts.models import Department, Level, LoginFailure, LoginLock, Role, User, UserRole
+from lms.accounts.models import (
+    Department,
+    Level,
+    LevelChange,
+    LevelChangeSource,
+    LoginFailure,
+    LoginLock,
+    Role,
+    User,
+    UserRole,
+)
 from lms.database import utcnow
 from lms.extensions import db
 
@@ -299,7 +309,15 @@ def validate_details(details: UserDetails, user: User | None = None) -> list[tup
     return pairs
 
 
-def apply_details(user: User, details: UserDetails) -> None:
+def apply_details(
+    user: User,
+    details: UserDetails,
+    by_id: int | None = None,
+    source: LevelChangeSource = LevelChangeSource.ACCOUNT,
+) -> None:
+    """``details`` written onto ``user``; a change of level or of its date goes into the
+    level history, made by ``by_id`` through ``source``."""
+    before = (user.level, user.level_since)
     user.employee_no = unicodedata.normalize("NFKC", details.employee_no).strip()
     user.employee_no_key = employee_no_key(details.employee_no)
     user.name = clean_name(details.name)
@@ -314,11 +332,36 @@ def apply_details(user: User, details: UserDetails) -> None:
     else:
         user.level = details.level
         user.level_since = details.level_since if details.level else None
+    if (user.level, user.level_since) != before:
+        _record_level_change(user, before[0], source, by_id)
     held = {row.role: row for row in user.role_rows}
     user.role_rows = [held.get(role) or UserRole(role=role) for role in sorted(details.roles)]
 
 
-def create_user(details: UserDetails, password: str | None = None) -> tuple[User, str]:
+def _record_level_change(
+    user: User,
+    from_level: Level | None,
+    source: LevelChangeSource,
+    by_id: int | None,
+    note: str = "",
+) -> LevelChange:
+    change = LevelChange(
+        from_level=from_level,
+        to_level=user.level,
+        effective_on=user.level_since,
+        source=source,
+        note=note,
+        changed_by_id=by_id,
+        changed_at=utcnow(),
+    )
+    # Through the relationship: a new user has no id until the flush.
+    user.level_changes.append(change)
+    return change
+
+
+def create_user(
+    details: UserDetails, password: str | None = None, by_id: int | None = None
+) -> tuple[User, str]:
     """A new account and its initial password (generated when not given).
 
     The person must choose their own password at first sign-in.
@@ -330,18 +373,18 @@ def create_user(details: UserDetails, password: str | None = None) -> tuple[User
         raise FieldErrors(pairs)
     password = password or generate_temporary_password()
     user = User(password_hash=hash_password(password), must_change_password=True)
-    apply_details(user, details)
+    apply_details(user, details, by_id=by_id)
     db.session.add(user)
     db.session.flush()
     return user, password
 
 
-def update_user(user: User, details: UserDetails) -> None:
+def update_user(user: User, details: UserDetails, by_id: int | None = None) -> None:
     pairs = validate_details(details, user)
     if pairs:
         raise FieldErrors(pairs)
     roles_before = user.roles
-    apply_details(user, details)
+    apply_details(user, details, by_id=by_id)
     if user.roles != roles_before:
         # What a session may do changed; make the person sign in again.
         end_sessions(user)
@@ -854,6 +897,57 @@ def agent_rows(
 
 
 # --- levels, in bulk, for the career area --------------------------------------------------
+
+
+def change_level(
+    user: User, level: Level, effective_on: date, *, by_id: int | None, note: str = ""
+) -> LevelChange:
+    """Move ``user`` to ``level`` from ``effective_on`` (a promotion decided in the career
+    area), kept in the level history with who decided and why."""
+    before = user.level
+    user.level = level
+    user.level_since = effective_on
+    change = _record_level_change(user, before, LevelChangeSource.PROMOTION, by_id, note)
+    db.session.flush()
+    return change
+
+
+@dataclass(frozen=True)
+class LevelStep:
+    """A line of the level history as pages show it."""
+
+    id: int
+    from_level: Level | None
+    to_level: Level | None
+    effective_on: date | None
+    source: LevelChangeSource
+    note: str
+    changed_by: str | None  # the name of who made it; None for the system
+    changed_at: datetime
+
+
+def level_history(user_id: int) -> list[LevelStep]:
+    """Every change of ``user_id``'s level, newest first. One statement."""
+    by = sa.orm.aliased(User)
+    rows = db.session.execute(
+        sa.select(LevelChange, by.name)
+        .outerjoin(by, by.id == LevelChange.changed_by_id)
+        .where(LevelChange.user_id == user_id)
+        .order_by(LevelChange.id.desc())
+    )
+    return [
+        LevelStep(
+            change.id,
+            change.from_level,
+            change.to_level,
+            change.effective_on,
+            change.source,
+            change.note,
+            name,
+            change.changed_at,
+        )
+        for change, name in rows
+    ]
 
 
 @dataclass(frozen=True)

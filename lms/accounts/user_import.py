@@ -265,6 +265,8 @@ def import_users(
                 hire_date=hire_date,
                 level=level,
             ),
+            by_id=imported_by.id if imported_by else None,
+            source=services.LevelChangeSource.IMPORT,
         )
         db.session.add(user)
     db.session.add(

@@ -15,3 +15,7 @@ class RuleRefused(FieldErrors):
 
 class ContentProblems(ImportRejected):
     """A file of content/career was not loaded: ``file:line: reason`` for every problem."""
+
+
+class DecisionRefused(FieldErrors):
+    """A promotion decision was not recorded: ``(field, message)`` pairs for the form."""

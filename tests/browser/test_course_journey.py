@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.courses import services as courses
+from tests.browser.course_steps import answer_check
 from tests.fixtures.browser import LiveServer, sign_in_page
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -36,23 +37,6 @@ def lessons(live_server: LiveServer) -> list[dict]:
     return live_server.seed(_prepare)
 
 
-def _answer(page: Page, check: list[dict], right: bool) -> None:
-    for index, question in enumerate(check):
-        if question["type"] == "true_false":
-            value = "true" if question["payload"]["answer"] == right else "false"
-            page.locator(f"#q{index}-{value}").check()
-            continue
-        choices = question["payload"]["choices"]
-        if question["type"] == "multiple_choice":
-            picks = [i for i, c in enumerate(choices) if (c["fraction"] > 0) == right]
-        else:
-            best = max(range(len(choices)), key=lambda i: choices[i]["fraction"])
-            worst = min(range(len(choices)), key=lambda i: choices[i]["fraction"])
-            picks = [best if right else worst]
-        for pick in picks:
-            page.locator(f"#q{index}-{pick}").check()
-
-
 def test_an_agent_completes_a_course_wrong_answer_first(
     page: Page, live_server: LiveServer, lessons
 ) -> None:
@@ -64,13 +48,13 @@ def test_an_agent_completes_a_course_wrong_answer_first(
         page.goto(f"{live_server.url}/courses/{COURSE}/lessons/{lesson['slug']}")
         page.get_by_test_id("mark-done").click()
         if number == 0:
-            _answer(page, lesson["check"], right=False)
+            answer_check(page, lesson["check"], right=False)
             page.get_by_test_id("submit-check").click()
             expect(page.get_by_test_id("check-result")).to_have_class(re.compile("alert-warning"))
             expect(page.get_by_test_id("feedback-0")).to_be_visible()
             for box in page.locator("input[type=checkbox]").all():
                 box.uncheck()
-        _answer(page, lesson["check"], right=True)
+        answer_check(page, lesson["check"], right=True)
         page.get_by_test_id("submit-check").click()
         expect(page.get_by_test_id("check-result")).to_have_class(re.compile("alert-success"))
 

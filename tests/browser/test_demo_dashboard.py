@@ -9,16 +9,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lms.demo import DEMO_PASSWORD
-from tests.fixtures.browser import LiveServer, sign_in_page
+from tests.fixtures.browser import LiveServer, load_demo, sign_in_page
 
 
 @pytest.fixture(scope="module")
 def demo_centre(live_server: LiveServer) -> LiveServer:
-    runner = live_server.app.test_cli_runner()
-    for command in (["content", "sync"], ["demo", "load"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code == 0, result.output
-    return live_server
+    return load_demo(live_server)
 
 
 def test_the_hr_dashboard_charts_the_demo_year(

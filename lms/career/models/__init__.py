@@ -1,3 +1,3 @@
 """The career area's models, one file per aggregate."""
 
-from lms.career.models import kpis, rules  # noqa: F401
+from lms.career.models import decisions, kpis, rules  # noqa: F401
