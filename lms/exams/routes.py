@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms import SelectChoice
 
@@ -31,7 +31,7 @@ from lms.exams.forms import CategoryForm, ImportForm, MoveForm, QuestionFilterFo
 from lms.exams.models import Difficulty, Question, QuestionStatus
 from lms.exams.question_types import QUESTION_TYPES
 from lms.exams.rendering import question_html
-from lms.exams.services import bank, grading, interchange
+from lms.exams.services import attempts, bank, grading, interchange
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.navigation import TEACHING, NavEntry, register
@@ -318,9 +318,14 @@ def move_question(question_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/files/<int:version_id>/<path:name>")
-@roles_required("trainer")
+@login_required
 def file(version_id: int, name: str) -> ResponseReturnValue:
-    found = bank.get_file(version_id, name)
+    # Images are shown wherever the question is: the bank (trainers), attempts read by staff
+    # (trainers, HR), and the candidate's own paper and result. Another's is not found.
+    may_see = current_user.has_any_role("trainer", "hr") or attempts.shows_version(
+        current_user.id, version_id
+    )
+    found = bank.get_file(version_id, name) if may_see else None
     if found is None or not found.mime_type.startswith("image/"):
         abort(404)
     response = download(found.data, name, found.mime_type)

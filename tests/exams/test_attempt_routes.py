@@ -180,10 +180,10 @@ def test_the_agent_is_told_to_recertify_a_month_before_expiry(
 
 
 def test_a_trainer_grades_an_essay_from_the_queue(client, signed_in, create_user, certification):
-    from tests.exams.test_attempts import _essay_exam
+    from tests.exams.essays import essay_exam
 
     agent = create_user()
-    exam = _essay_exam(certification)
+    exam = essay_exam()
     attempt = attempts.start_attempt(exam, agent)
     shown = attempts.present(attempt)
     attempts.save_answers(

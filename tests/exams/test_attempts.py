@@ -21,6 +21,7 @@ from lms.exams.services.exam_files import sync_exams
 from lms.exams.services.interchange import sync_question_bank
 from lms.extensions import db
 from lms.records import services as records
+from tests.exams.essays import essay_exam
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -258,32 +259,10 @@ def test_the_closing_time_caps_the_deadline(certification, agent) -> None:
     assert attempt.deadline_at == certification.closes_at
 
 
-def _essay_exam(certification) -> Exam:
-    essay = db.session.scalar(sa.select(Question).where(Question.type == "essay"))
-    fixed = db.session.scalar(
-        sa.select(Question).where(Question.type == "true_false").order_by(Question.id)
-    )
-    exam = Exam(
-        title="案例分析",
-        status=ExamStatus.PUBLISHED,
-        pass_percent=Decimal(50),
-        audience={},
-        review={},
-        certificate_months=None,
-    )
-    exam.draw_rules = [
-        ExamDrawRule(position=1, question_id=fixed.id, mark=1.0),
-        ExamDrawRule(position=2, question_id=essay.id, mark=4.0),
-    ]
-    db.session.add(exam)
-    db.session.flush()
-    return exam
-
-
 def test_an_essay_waits_in_the_queue_and_the_attempt_is_graded_when_it_is_marked(
     certification, agent, create_user
 ) -> None:
-    exam = _essay_exam(certification)
+    exam = essay_exam()
     attempt = attempts.start_attempt(exam, agent)
     shown = attempts.present(attempt)
     saves = [

@@ -152,6 +152,17 @@ def attempt_for(attempt_id: int, user_id: int | None = None) -> Attempt | None:
     return attempt
 
 
+def shows_version(user_id: int, version_id: int) -> bool:
+    """Whether a paper of ``user_id``'s showed question version ``version_id``: a candidate
+    may see the images that version embeds, and no other question's."""
+    shown = (
+        sa.select(Answer.id)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(Attempt.user_id == user_id, Answer.question_version_id == version_id)
+    )
+    return bool(db.session.scalar(sa.select(shown.exists())))
+
+
 def finish_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
     """Expire and grade ``attempt`` if its deadline and grace have passed; True if it was over.
 
