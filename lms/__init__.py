@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as settings
 from lms import models  # noqa: F401  (every model known before migrations compare metadata)
 from lms.accounts.cli import users_cli
 from lms.accounts.routes import bp as accounts_bp
+from lms.audit.routes import bp as audit_bp
 from lms.career.cli import kpis_cli
 from lms.career.kpi_routes import bp as kpis_bp
 from lms.career.routes import bp as career_bp
@@ -38,6 +41,7 @@ from lms.training.cli import training_cli
 from lms.training.refresher_routes import bp as refreshers_bp
 from lms.training.session_routes import bp as sessions_bp
 from lms.translate import translate_cli
+from lms.web import refuse_json, safe_next_url
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -53,10 +57,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    if app.config.get("LMS_PROXY_HOPS"):
+        # Behind a load balancer: the client's address and scheme come from its headers,
+        # trusted for exactly that many proxies (rate limits count per client address).
+        hops = int(app.config["LMS_PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_error_pages(app)
+    app.before_request(refuse_json)
     app.after_request(_security_headers)
     return app
 
@@ -90,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(kpis_bp)
     app.register_blueprint(career_bp)
     app.register_blueprint(career_rules_bp)
+    app.register_blueprint(audit_bp)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
@@ -124,6 +135,20 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> tuple[str, int]:
         return render_template("errors/400_csrf.html"), 400
+
+    @app.errorhandler(413)
+    def _too_large(_error: Exception) -> tuple[str, int]:
+        # Werkzeug refuses a body over MAX_CONTENT_LENGTH before any form sees it, so the
+        # page says what the limit is and sends the person back to choose a smaller file.
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        came_from = urlsplit(request.referrer or "")
+        back = None
+        if came_from.netloc == request.host:
+            back = safe_next_url(came_from._replace(scheme="", netloc="").geturl(), "") or None
+        page = render_template(
+            "errors/413.html", limit_mb=max(limit // (1024 * 1024), 1), back=back
+        )
+        return page, 413
 
 
 def _security_headers(response: Response) -> Response:

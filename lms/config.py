@@ -63,4 +63,15 @@ def load(
         # scrypt with werkzeug's defaults; tests lower the cost to stay quick.
         "PASSWORD_HASH_METHOD": environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "USERS_PER_PAGE": 25,
+        # How many proxies (load balancer, nginx) stand before the app: their X-Forwarded-*
+        # headers are trusted for that many hops. 0: the app is reached directly.
+        "LMS_PROXY_HOPS": int(environ.get("LMS_PROXY_HOPS", "0") or 0),
+        # Per client address: sign-in attempts, two-factor codes, public certificate checks.
+        "LMS_RATE_LIMITS": not _truthy(environ.get("LMS_RATE_LIMITS_OFF")),
+        "LMS_RATE_LOGIN": environ.get("LMS_RATE_LOGIN", "20/60"),
+        "LMS_RATE_VERIFY": environ.get("LMS_RATE_VERIFY", "30/60"),
+        # Roles that must use a second factor (TOTP) to sign in; hr may choose to.
+        "LMS_TWO_FACTOR_REQUIRED": tuple(
+            r for r in environ.get("LMS_TWO_FACTOR_REQUIRED", "admin").replace(",", " ").split()
+        ),
     }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
-from flask import Response, make_response
+from flask import Response, abort, current_app, make_response, request
 from flask_wtf import FlaskForm
 
 from lms.errors import FieldErrors
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def put_errors_on_form(form: FlaskForm, error: FieldErrors) -> None:
@@ -41,3 +45,23 @@ def download(content: bytes, filename: str, mimetype: str) -> Response:
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+def takes_json(view: F) -> F:
+    """Mark a view that reads a JSON body; every other view refuses one (``refuse_json``)."""
+    view.takes_json = True  # type: ignore[attr-defined]
+    return view
+
+
+def refuse_json() -> None:
+    """Before each request: a JSON body is for the views marked ``takes_json`` only.
+
+    Flask-WTF reads a body that says it is JSON as the form's data, and one that is not an
+    object (``true``, ``[1]``) breaks it with a server error. Every form here is an HTML
+    form, so a JSON body sent to one is a bad request, answered as such.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and not getattr(view, "takes_json", False):
+        abort(400)

@@ -127,3 +127,20 @@ class UserSearchForm(FlaskForm):
         ],
         default="active",
     )
+
+
+class SecondFactorForm(FlaskForm):
+    """The code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "text",
+            "autofocus": True,
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )

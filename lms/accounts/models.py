@@ -93,6 +93,11 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Two-factor sign-in (TOTP): the shared secret (base32), set when enrolment starts and
+    # in use once confirmed; the last time step accepted, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     department: Mapped[Department | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -144,6 +149,17 @@ class LevelChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="level_changes", foreign_keys=[user_id])
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app; kept as a hash only."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LoginFailure(db.Model):

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
 from lms.access import roles_required
-from lms.accounts import services, user_import
+from lms.accounts import services, two_factor, user_import
 from lms.accounts.errors import (
     AccountInactive,
     AccountLocked,
@@ -44,6 +44,7 @@ from lms.extensions import db, login_manager
 from lms.forms import ConfirmForm
 from lms.i18n import SESSION_KEY as LOCALE_KEY
 from lms.navigation import ADMINISTRATION, NavEntry, register
+from lms.ratelimit import rate_limited
 from lms.web import download, put_errors_on_form, safe_next_url
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -123,6 +124,7 @@ def _require_password_change() -> ResponseReturnValue | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limited("login", "20/60", methods=("POST",))
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("shell.home"))
@@ -147,6 +149,9 @@ def login() -> ResponseReturnValue:
                 services.set_locale(user, session[LOCALE_KEY])
             # Signed in before the commit, which would expire the user and cost a reload;
             # the password is already checked, the commit only records the time.
+            if two_factor.is_enabled(user) or two_factor.is_required(user):
+                db.session.commit()
+                return two_factor_routes.begin_second_step(user, request.args.get("next"))
             session.permanent = True
             login_user(user)
             db.session.commit()
@@ -244,7 +249,8 @@ def _details_from(form: UserForm) -> services.UserDetails:
         department_id=form.department_id.data,
         position=form.position.data,
         hire_date=form.hire_date.data,
-        level=Level(form.level.data) if form.level.data else None,
+        # An unknown level is the form's error to show (not a valid choice); left out here.
+        level=Level(form.level.data) if form.level.data in Level._value2member_map_ else None,
         level_since=form.level_since.data,
     )
 
@@ -345,7 +351,7 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("accounts.edit_user", user_id=user.id))
-    password = services.reset_password(user)
+    password = services.reset_password(user, by_id=current_user.id)
     db.session.commit()
     return render_template(
         "accounts/password_issued.html", user=user, password=password, created=False
@@ -454,3 +460,7 @@ def delete_department(department_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Department deleted."), "success")
     return redirect(url_for("accounts.departments"))
+
+
+# The second factor's pages share this blueprint; imported last, as they import ``bp``.
+from lms.accounts import two_factor_routes  # noqa: E402

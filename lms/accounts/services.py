@@ -41,6 +41,7 @@ from lms.accounts.models import (
     User,
     UserRole,
 )
+from lms.audit import services as audit
 from lms.database import utcnow
 from lms.extensions import db
 
@@ -128,15 +129,27 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     db.session.flush()
 
 
-def reset_password(user: User) -> str:
-    """An admin's reset: a temporary password to hand over, changed at next sign-in.
-
-    Also lifts a sign-in lock, since the person is now known to the admin.
+def reset_password(user: User, by_id: int | None = None) -> str:
+    """An admin's (``by_id``) reset: a temporary password to hand over, changed at next
+    sign-in. Also lifts a sign-in lock, since the person is now known to the admin.
     """
     temporary = generate_temporary_password()
+    was_forced = user.must_change_password
     _set_password(user, temporary, must_change=True)
     clear_login_failures(employee_no_key(user.employee_no)[:64])
     db.session.flush()
+    # That it happened and to whom; never the password, old or new.
+    audit.record(
+        "accounts.password_reset",
+        actor_id=by_id,
+        subject_type="user",
+        subject_id=user.id,
+        subject_user_id=user.id,
+        message=audit.N_("Reset the password of %(name)s"),
+        params={"name": user.name},
+        before={"must_change_password": was_forced},
+        after={"must_change_password": True},
+    )
     return temporary
 
 
@@ -179,13 +192,20 @@ def authenticate(employee_no: str, password: str, now: datetime | None = None) -
         db.session.flush()
         return user
 
-    locked_until = _record_failure(key, now)
+    locked_until = record_failure(key, now)
     if locked_until is not None:
         raise AccountLocked(locked_until)
     raise InvalidCredentials(_("Employee number or password is not correct."))
 
 
-def _record_failure(key: str, now: datetime) -> datetime | None:
+def locked_until(key: str, now: datetime) -> datetime | None:
+    """Until when ``key`` (a login name, or a person's second step) is locked; None if not."""
+    lock = db.session.get(LoginLock, key)
+    return lock.locked_until if lock is not None and lock.locked_until > now else None
+
+
+def record_failure(key: str, now: datetime) -> datetime | None:
+    """Count a failed sign-in step of ``key``; the time it is locked until once too many."""
     db.session.add(LoginFailure(login_key=key, failed_at=now))
     db.session.flush()
     recent = db.session.scalar(
@@ -388,6 +408,18 @@ def update_user(user: User, details: UserDetails, by_id: int | None = None) -> N
     if user.roles != roles_before:
         # What a session may do changed; make the person sign in again.
         end_sessions(user)
+        db.session.flush()
+        audit.record(
+            "accounts.roles_changed",
+            actor_id=by_id,
+            subject_type="user",
+            subject_id=user.id,
+            subject_user_id=user.id,
+            message=audit.N_("Changed the roles of %(name)s"),
+            params={"name": user.name},
+            before={"roles": sorted(r.value for r in roles_before)},
+            after={"roles": sorted(r.value for r in user.roles)},
+        )
     db.session.flush()
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from lms.accounts import services
 from lms.accounts.errors import ImportRejected
 from lms.accounts.models import Level, Role, User, UserImport
+from lms.audit import services as audit
 from lms.extensions import db
 from lms.tabular import read_table, write_csv, write_xlsx
 
@@ -269,16 +270,28 @@ def import_users(
             source=services.LevelChangeSource.IMPORT,
         )
         db.session.add(user)
-    db.session.add(
-        UserImport(
-            filename=filename[:255],
-            sha256=digest,
-            users_created=len(people),
-            departments_created=departments_created,
-            imported_by_id=imported_by.id if imported_by else None,
-        )
+    batch = UserImport(
+        filename=filename[:255],
+        sha256=digest,
+        users_created=len(people),
+        departments_created=departments_created,
+        imported_by_id=imported_by.id if imported_by else None,
     )
+    db.session.add(batch)
     db.session.flush()
+    audit.record(
+        "accounts.users_imported",
+        actor_id=batch.imported_by_id,
+        subject_type="user_import",
+        subject_id=batch.id,
+        message=audit.N_("Imported %(count)d people from %(file)s"),
+        params={"count": len(people), "file": batch.filename},
+        after={
+            "filename": batch.filename,
+            "users_created": len(people),
+            "departments_created": departments_created,
+        },
+    )
     return ImportSummary(filename, len(people), departments_created, password)
 
 

@@ -19,7 +19,8 @@ from lms.exams.services import attempts, certificates, results
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.navigation import NavEntry, register
-from lms.web import download
+from lms.ratelimit import rate_limited
+from lms.web import download, takes_json
 
 bp = Blueprint("attempts", __name__, template_folder="templates")
 
@@ -135,6 +136,7 @@ def _parse_saves(body: Any) -> tuple[list[attempts.AnswerSave], dict[int, bool]]
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@takes_json
 @login_required
 def save(attempt_id: int) -> ResponseReturnValue:
     """Autosave: the reply is sent only after the commit, so "saved" means on disk."""
@@ -229,6 +231,7 @@ def certificate_pdf(serial: str) -> ResponseReturnValue:
 
 
 @bp.route("/verify/<serial>")
+@rate_limited("verify", "30/60")
 def verify(serial: str) -> ResponseReturnValue:
     """Public: anyone holding the paper can check it, without signing in."""
     check = certificates.verify(serial[:40])

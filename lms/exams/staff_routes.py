@@ -275,7 +275,7 @@ def seal() -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.image.data
         try:
-            certificates.set_seal(upload.read(), upload.mimetype or "image/png", current_user.id)
+            certificates.set_seal(upload.read(), upload.mimetype, current_user.id)
         except CertificateError as refusal:
             db.session.rollback()
             form.image.errors = [refusal.message]

@@ -97,6 +97,16 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("accounts.logout", "POST"): SIGNED_IN(302),
     ("accounts.change_password", "GET"): SIGNED_IN(),
     ("accounts.change_password", "POST"): SIGNED_IN(),  # the form again, with its errors
+    # The second step of signing in: without a passed password step, back to the login page.
+    ("accounts.second_factor", "GET"): PUBLIC(302),
+    ("accounts.second_factor", "POST"): PUBLIC(302),
+    # Two-factor sign-in is for HR and admins (agents and trainers have nothing to set up).
+    ("accounts.two_factor_enrol", "GET"): Access(302, 403, 403, 200, 200),
+    ("accounts.two_factor_enrol", "POST"): Access(302, 403, 403, 200, 200),
+    ("accounts.two_factor", "GET"): SIGNED_IN().but(agent=404, trainer=404),
+    ("accounts.two_factor", "POST"): SIGNED_IN().but(agent=404, trainer=404),
+    ("accounts.recovery_codes", "GET"): SIGNED_IN(302),  # shown once, right after making them
+    ("accounts.reset_two_factor", "POST"): ROLE("admin", status=302),
     ("accounts.users", "GET"): ADMIN,
     ("accounts.create_user", "GET"): ADMIN,
     ("accounts.create_user", "POST"): ADMIN,
@@ -261,6 +271,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("kpis.template", "GET"): HR,
     ("kpis.import_detail", "GET"): HR,
     ("kpis.agent", "GET"): HR,
+    # --- audit ----------------------------------------------------------------------------
+    ("audit.events", "GET"): ADMIN,
+    ("audit.export", "GET"): ADMIN,  # fmt=csv
 }
 
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
+from lms.audit import services as audit
 from lms.career.errors import CareerError, DecisionRefused
 from lms.career.models.decisions import Outcome, PromotionDecision
 from lms.career.services.eligibility import Eligibility, evaluate_agent
@@ -45,6 +46,11 @@ MESSAGES = {
     (DEFERRED, Level.SENIOR): notifications.N_(
         "HR reviewed your promotion to senior service agent and deferred it: %(reason)s"
     ),
+}
+
+AUDIT_MESSAGES = {
+    Outcome.PROMOTE: audit.N_("Promoted to the next level from %(date)s"),
+    Outcome.DEFER: audit.N_("Deferred a promotion"),
 }
 
 
@@ -218,6 +224,7 @@ def record_decision(
     )
     if now is not None:
         decision.decided_at = now
+    level_before = {"level": agent.level, "level_since": agent.level_since}
     if form.outcome is Outcome.PROMOTE:
         assert form.effective_on is not None
         change = accounts.change_level(
@@ -229,6 +236,29 @@ def record_decision(
         kind, params = DEFERRED, {"reason": reason}
     db.session.add(decision)
     db.session.flush()
+    audit.record(
+        "career.promotion_decided",
+        actor_id=by_id,
+        subject_type="promotion_decision",
+        subject_id=decision.id,
+        subject_user_id=user_id,
+        message=AUDIT_MESSAGES[form.outcome],
+        params={"date": form.effective_on.isoformat()} if form.effective_on else {},
+        # A deferral leaves the level as it was: before and after then differ only in
+        # the decision itself.
+        before=level_before,
+        after={
+            "level": agent.level,
+            "level_since": agent.level_since,
+            "outcome": form.outcome,
+            "reason": reason,
+            "rule_version_id": eligibility.rule_version_id,
+            "rule_version": eligibility.rule_version_number,
+            "eligible": eligibility.eligible,
+            "conditions_short": eligibility.short_by,
+        },
+        now=now,
+    )
     notifications.notify(
         user_id,
         kind,

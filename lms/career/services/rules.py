@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from lms.accounts import services as accounts
+from lms.audit import services as audit
 from lms.career.conditions import validate_conditions
 from lms.career.errors import ContentProblems, RuleRefused
 from lms.career.models.rules import LevelProfile, PromotionRule, PromotionRuleVersion, RuleSource
@@ -197,7 +198,7 @@ def save_rule_version(
     if problems:
         raise RuleRefused(problems)
     assert effective_from is not None
-    return _add_version(
+    version = _add_version(
         rule or _rule(level, target),
         conditions=checked,
         effective_from=effective_from,
@@ -206,6 +207,30 @@ def save_rule_version(
         by_id=by_id,
         now=now,
     )
+    audit.record(
+        "career.rule_changed",
+        actor_id=by_id,
+        subject_type="promotion_rule",
+        subject_id=version.rule_id,
+        message=audit.N_("Saved version %(number)d of a promotion rule, in force from %(date)s"),
+        params={"number": version.number, "date": effective_from.isoformat()},
+        before=_audited(latest) if latest is not None else None,
+        after=_audited(version),
+        now=version.created_at,
+    )
+    return version
+
+
+def _audited(version: PromotionRuleVersion) -> dict[str, Any]:
+    """What the audit log keeps of a rule version."""
+    return {
+        "from_level": version.rule.from_level,
+        "to_level": version.rule.to_level,
+        "version": version.number,
+        "effective_from": version.effective_from,
+        "conditions": version.conditions,
+        "note": version.note,
+    }
 
 
 # --- levels -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
+from lms.audit import services as audit
 from lms.database import utcnow
 from lms.exams.certificate_pdf import (
     CertificateSheet,
@@ -149,6 +150,18 @@ def revoke(
     certificate.revoked_by_id = by_id
     certificate.revoke_reason = reason.strip()[:300]
     db.session.flush()
+    audit.record(
+        "exams.certificate_revoked",
+        actor_id=by_id,
+        subject_type="certificate",
+        subject_id=certificate.id,
+        subject_user_id=certificate.user_id,
+        message=audit.N_("Revoked certificate %(serial)s"),
+        params={"serial": certificate.serial},
+        before={"status": "valid"},
+        after={"status": "revoked", "reason": certificate.revoke_reason},
+        now=certificate.revoked_at,
+    )
 
 
 def expiring(
@@ -177,14 +190,19 @@ def recertify_by(user_id: int, today: date | None = None) -> list[Certificate]:
     return expiring(today=today, user_id=user_id)
 
 
-def set_seal(data: bytes, mime_type: str, by_id: int | None) -> CertificateSeal:
-    """Store the seal printed on certificates from now on; a bad image is refused."""
+def set_seal(data: bytes, claimed_type: str | None, by_id: int | None) -> CertificateSeal:
+    """Store the seal printed on certificates from now on; a bad image is refused.
+
+    ``claimed_type`` (the browser's content type) is not trusted: the seal is served with
+    the type its bytes are, or an HTML page named seal.png would be served as HTML.
+    """
     try:
         validate_seal_image(data)
     except ValueError as error:
         raise CertificateError(
             _("The seal must be a readable PNG or JPEG image of at most 40 megapixels.")
         ) from error
+    mime_type = "image/png" if data.startswith(b"\x89PNG\r\n\x1a\n") else "image/jpeg"
     seal = CertificateSeal(data=data, mime_type=mime_type, uploaded_by_id=by_id)
     db.session.add(seal)
     db.session.flush()
@@ -276,7 +294,7 @@ def held_certificates(
             for start in range(0, len(ids), 500)
         ]
     for statement in statements:
-        rows = db.session.execute(statement)
+        rows = db.session.execute(statement).all()  # one fetch, not one per row
         for user_id, slug, serial, issued_on, expires_on, revoked_at in rows:
             held.setdefault(user_id, []).append(
                 HeldCertificate(

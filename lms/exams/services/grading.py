@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from lms.audit import services as audit
 from lms.database import utcnow
 from lms.exams.errors import ExamError
 from lms.exams.models import (
@@ -143,6 +144,7 @@ def grade_by_hand(
         raise ExamError(_("This attempt is still in progress."))
     if not 0 <= mark <= answer.max_mark:
         raise ExamError(_("The mark must be between 0 and %(max)s.", max=f"{answer.max_mark:g}"))
+    before = {"mark": answer.mark, "percent": attempt.percent, "passed": attempt.is_passed}
     answer.mark = float(mark)
     answer.fraction = mark / answer.max_mark if answer.max_mark else 0.0
     answer.needs_grading = False
@@ -152,6 +154,25 @@ def grade_by_hand(
     db.session.flush()
     if not any(a.needs_grading for a in attempt.answers):
         _conclude(attempt, now)
+    exam = db.session.get(Exam, attempt.exam_id)
+    assert exam is not None
+    audit.record(
+        "exams.grade_overridden",
+        actor_id=grader_id,
+        subject_type="answer",
+        subject_id=answer.id,
+        subject_user_id=attempt.user_id,
+        message=audit.N_("Marked question %(question)d of attempt %(number)d at %(exam)s"),
+        params={"question": answer.position, "number": attempt.number, "exam": exam.title},
+        before=before,
+        after={
+            "mark": answer.mark,
+            "comment": answer.grader_comment,
+            "percent": attempt.percent,
+            "passed": attempt.is_passed,
+        },
+        now=now,
+    )
     return attempt
 
 
@@ -244,12 +265,32 @@ def regrade_question(
     changed = 0
     for attempt in touched.values():
         before = attempt.percent
+        was_passed = attempt.is_passed
         if attempt.state == AttemptState.GRADED:
             _conclude(attempt, now)
         changed += attempt.percent != before
         for row in rows:
             if row.attempt_id == attempt.id:
                 row.new_percent = attempt.percent
+        # One event per attempt, so that each person's regrades show under their name.
+        audit.record(
+            "exams.regraded",
+            actor_id=by_id,
+            subject_type="attempt",
+            subject_id=attempt.id,
+            subject_user_id=attempt.user_id,
+            message=audit.N_(
+                "Regraded attempt %(number)d after question “%(question)s” was corrected"
+            ),
+            params={"number": attempt.number, "question": new.name},
+            before={"percent": before, "passed": was_passed},
+            after={
+                "percent": attempt.percent,
+                "passed": attempt.is_passed,
+                "question_version": new.number,
+            },
+            now=now,
+        )
     db.session.flush()
     return RegradeReport(len(answers), changed, skipped, rows)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from lms.audit import services as audit
 from lms.database import utcnow
 from lms.errors import FieldErrors, ImportRejected
 from lms.exams.formats import FormatError, ParsedFile, ParsedQuestion, join_category_path
@@ -151,8 +152,13 @@ def import_questions(
     default_category: tuple[str, ...],
     author_id: int | None,
     status: QuestionStatus = QuestionStatus.PUBLISHED,
+    *,
+    import_id: int | None = None,
 ) -> list[Question]:
-    """Add every question of a file to the bank, or none: ImportRejected lists the problems."""
+    """Add every question of a file to the bank, or none: ImportRejected lists the problems.
+
+    ``import_id``: the staged upload being confirmed (none from the command line).
+    """
     preview = preview_import(filename, data, default_category)
     categories: dict[tuple[str, ...], QuestionCategory] = {}
     drafts = []
@@ -162,11 +168,27 @@ def import_questions(
             categories[path] = bank.ensure_category(path)
         drafts.append((_draft(question, categories[path]), None))
     try:
-        return bank.add_questions(drafts, author_id, status)
+        created = bank.add_questions(drafts, author_id, status)
     except FieldErrors as error:  # the readers check every question already; a safety net
         raise ImportRejected(
             [f"{filename}: {message}" for _field, message in error.pairs]
         ) from None
+    audit.record(
+        "exams.questions_imported",
+        actor_id=author_id,
+        subject_type="question_import",
+        subject_id=import_id,
+        message=audit.N_("Imported %(count)d questions from %(file)s"),
+        params={"count": len(created), "file": filename},
+        after={
+            "filename": filename,
+            "format": preview.format,
+            "questions": len(created),
+            "by_type": dict(sorted(preview.by_type.items())),
+            "categories": sorted(preview.by_category),
+        },
+    )
+    return created
 
 
 def stage_import(
@@ -211,7 +233,11 @@ def confirm_import(staged: QuestionImport, user_id: int) -> list[Question]:
         return []
     category = db.session.get(QuestionCategory, staged.category_id) if staged.category_id else None
     created = import_questions(
-        staged.filename, staged.data, bank.category_path(category) if category else (), user_id
+        staged.filename,
+        staged.data,
+        bank.category_path(category) if category else (),
+        user_id,
+        import_id=staged.id,
     )
     staged.status = ImportStatus.IMPORTED
     staged.imported_at = utcnow()

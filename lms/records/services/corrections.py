@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
+from lms.audit import services as audit
 from lms.database import utcnow
 from lms.extensions import db
 from lms.records.errors import FieldErrors
@@ -123,6 +124,18 @@ def correct_record(
         raise FieldErrors([("__all__", _("Nothing was changed."))])
     db.session.add_all(corrections)
     db.session.flush()
+    audit.record(
+        "records.record_corrected",
+        actor_id=by_id,
+        subject_type="participation_record",
+        subject_id=record.id,
+        subject_user_id=record.user_id,
+        message=audit.N_("Corrected the training record “%(title)s”: %(reason)s"),
+        params={"title": record.title, "reason": reason},
+        before={c.field: c.old_value for c in corrections},
+        after={c.field: c.new_value for c in corrections},
+        now=now,
+    )
     return corrections
 
 
