@@ -2,7 +2,7 @@
 with their ledger, certificates, courses, refreshers and 24 months of KPIs.
 
     .venv/bin/python bench/eligibility.py [--agents 10000] [--subset 1000] [--months 24]
-        [--database-url URL] [--schema bench_eligibility]
+        [--database-url URL] [--schema bench_eligibility] [--keep] [--reuse]
 
 What it does, in one run:
 
@@ -23,6 +23,10 @@ What it does, in one run:
 3. Reference: "just loading the same input rows", the SELECTs the evaluation sent,
    replayed on a raw psycopg cursor and fetched, nothing evaluated; the evaluation's time
    is printed as a ratio to it.
+
+While iterating: ``--keep`` leaves the schema in place at the end, and ``--reuse`` runs on a
+schema a previous ``--keep`` run left (same day, same options), skipping step 1; give both
+to keep reusing it.
 
 Requirement: 10,000 agents evaluated in under 3 s, with the same number of statements for
 the subset as for everyone. The exit status is 1 when it is not met.
@@ -313,27 +317,34 @@ def main() -> None:
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     parser.add_argument("--schema", default="bench_eligibility")
+    parser.add_argument("--keep", action="store_true", help="leave the schema at the end")
+    parser.add_argument(
+        "--reuse", action="store_true", help="run on the schema a --keep run left (no setup)"
+    )
     args = parser.parse_args()
     url = schema_url(args.database_url, args.schema)
 
-    with own_schema(args.database_url, args.schema):
+    with own_schema(args.database_url, args.schema, args.keep, args.reuse):
         app = create_app({"SQLALCHEMY_DATABASE_URI": url})
         with app.app_context(), app.test_request_context():
-            with redirect_stderr(io.StringIO()):  # alembic's log lines, one per migration
-                flask_migrate.upgrade()
             today = date.today()
-            started = time.perf_counter()
-            content = load_content()
-            db.engine.dispose()
-            loaded = load(url, args.schema, args.agents, args.months, today, content)
-            print(
-                f"setup:                 {time.perf_counter() - started:6.1f} s   "
-                f"{args.agents:,} agents; "
-                + ", ".join(
-                    f"{rows:,} {table}" for table, rows in loaded.items() if table != "user"
+            if args.reuse:
+                print(f"setup:                 reused schema {args.schema}")
+            else:
+                with redirect_stderr(io.StringIO()):  # alembic's log lines, one per migration
+                    flask_migrate.upgrade()
+                started = time.perf_counter()
+                content = load_content()
+                db.engine.dispose()
+                loaded = load(url, args.schema, args.agents, args.months, today, content)
+                print(
+                    f"setup:                 {time.perf_counter() - started:6.1f} s   "
+                    f"{args.agents:,} agents; "
+                    + ", ".join(
+                        f"{rows:,} {table}" for table, rows in loaded.items() if table != "user"
+                    )
+                    + f"; schema {args.schema}"
                 )
-                + f"; schema {args.schema}"
-            )
             counter = StatementCounter(db.engine)
             everyone = accounts.agents_select()
             teams = sorted(

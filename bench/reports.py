@@ -72,17 +72,20 @@ def schema_url(url: str, schema: str) -> str:
 
 
 @contextmanager
-def own_schema(url: str, schema: str) -> Iterator[None]:
-    """A fresh schema for the run, dropped afterwards whatever happens."""
+def own_schema(url: str, schema: str, keep: bool = False, reuse: bool = False) -> Iterator[None]:
+    """A fresh schema for the run, dropped afterwards whatever happens; unless ``keep`` (left
+    for a later run) or ``reuse`` (the one a kept run left, as it is)."""
     drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
-    with psycopg.connect(admin_url(url), autocommit=True) as connection:
-        connection.execute(drop)
-        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    if not reuse:
+        with psycopg.connect(admin_url(url), autocommit=True) as connection:
+            connection.execute(drop)
+            connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     try:
         yield
     finally:
-        with psycopg.connect(admin_url(url), autocommit=True) as connection:
-            connection.execute(drop)
+        if not keep:
+            with psycopg.connect(admin_url(url), autocommit=True) as connection:
+                connection.execute(drop)
 
 
 def make_teams(connection: psycopg.Connection, now: datetime) -> list[int]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts import services as accounts
 from lms.courses.content import ContentProblems, CourseSpec, read_course
@@ -322,20 +323,69 @@ class CourseOutline:
 
 def course_outline(user_id: int, course: Course, locale: str) -> CourseOutline:
     """The course as one learner stands with it: each lesson's state, progress, where to resume."""
-    lessons = active_lessons(course)
-    progress = {
+    return course_outlines(user_id, [course], locale)[0]
+
+
+def course_outlines(user_id: int, courses: Sequence[Course], locale: str) -> list[CourseOutline]:
+    """``course_outline`` of each of ``courses``, in order, in three statements whatever their
+    number (their lessons, the learner's progress, the learner's completions)."""
+    course_ids = [course.id for course in courses]
+    if not course_ids:
+        return []
+    _load_lessons(courses)
+    lessons_of = {course.id: active_lessons(course) for course in courses}
+    lesson_ids = [lesson.id for lessons in lessons_of.values() for lesson in lessons]
+    progress: dict[int, LessonProgress] = {
         p.lesson_id: p
         for p in db.session.scalars(
             sa.select(LessonProgress).where(
-                LessonProgress.user_id == user_id,
-                LessonProgress.lesson_id.in_([lesson.id for lesson in lessons]),
+                LessonProgress.user_id == user_id, LessonProgress.lesson_id.in_(lesson_ids)
             )
         )
     }
+    completed: dict[int, datetime] = dict(
+        db.session.execute(
+            sa.select(CourseCompletion.course_id, CourseCompletion.completed_at).where(
+                CourseCompletion.user_id == user_id, CourseCompletion.course_id.in_(course_ids)
+            )
+        ).all()
+    )
+    return [
+        _outline(course, lessons_of[course.id], progress, completed.get(course.id), locale)
+        for course in courses
+    ]
+
+
+def _load_lessons(courses: Sequence[Course]) -> None:
+    """The lessons of every course not yet holding them, in one statement, set as each
+    course's loaded collection: ``active_lessons`` then costs nothing, instead of one
+    lazy load per course."""
+    unloaded = [course for course in courses if "lessons" not in sa.inspect(course).dict]
+    if not unloaded:
+        return
+    lessons: dict[int, list[Lesson]] = {course.id: [] for course in unloaded}
+    for lesson in db.session.scalars(
+        sa.select(Lesson).where(Lesson.course_id.in_(lessons)).order_by(Lesson.position)
+    ):
+        lessons[lesson.course_id].append(lesson)
+    for course in unloaded:
+        set_committed_value(course, "lessons", lessons[course.id])
+
+
+def _outline(
+    course: Course,
+    lessons: list[Lesson],
+    progress: dict[int, LessonProgress],
+    completed_at: datetime | None,
+    locale: str,
+) -> CourseOutline:
     statuses = []
     steps = done_steps = 0
+    opened = []
     for lesson in lessons:
         row = progress.get(lesson.id)
+        if row is not None:
+            opened.append(row)
         status = LessonStatus(
             lesson,
             in_language(lesson, locale).title,
@@ -345,7 +395,6 @@ def course_outline(user_id: int, course: Course, locale: str) -> CourseOutline:
         statuses.append(status)
         steps += 2 if lesson.check_zh else 1
         done_steps += int(status.is_done) + (int(status.is_check_passed) if lesson.check_zh else 0)
-    opened = list(progress.values())
     last = max(opened, key=lambda p: p.last_opened_at, default=None)
     unfinished = next((s.lesson for s in statuses if not s.is_finished), None)
     if last is not None:
@@ -353,11 +402,6 @@ def course_outline(user_id: int, course: Course, locale: str) -> CourseOutline:
         resume = last_status.lesson if not last_status.is_finished else unfinished
     else:
         resume = lessons[0] if lessons else None
-    completion = db.session.scalar(
-        sa.select(CourseCompletion).where(
-            CourseCompletion.user_id == user_id, CourseCompletion.course_id == course.id
-        )
-    )
     return CourseOutline(
         course=course,
         title=course_title(course, locale),
@@ -365,8 +409,8 @@ def course_outline(user_id: int, course: Course, locale: str) -> CourseOutline:
         lessons=statuses,
         percent=round(100 * done_steps / steps) if steps else 0,
         resume=resume or (lessons[0] if lessons else None),
-        is_started=bool(progress),
-        completed_at=completion.completed_at if completion else None,
+        is_started=bool(opened),
+        completed_at=completed_at,
     )
 
 
@@ -467,13 +511,14 @@ class MyLearning:
 
 def my_learning(user_id: int, level: str | None, locale: str) -> MyLearning:
     """The learner's courses: those for their level not yet started, in progress, completed."""
-    outlines = [
-        course_outline(user_id, course, locale)
-        for course in sorted(
+    outlines = course_outlines(
+        user_id,
+        sorted(
             db.session.scalars(sa.select(Course).where(Course.is_retired.is_(False))),
             key=curriculum_order,
-        )
-    ]
+        ),
+        locale,
+    )
     completed = [o for o in outlines if o.completed_at]
     in_progress = [o for o in outlines if o.is_started and not o.completed_at]
     not_started = [
@@ -581,17 +626,29 @@ def completion_dates(course_id: int, user_ids: Iterable[int]) -> dict[int, date]
     """The date each of ``user_ids`` completed the course, dated as its ledger row is (the
     local date of ``completed_at``, see ``complete_if_finished``); those who have not
     completed it are left out. One statement per 500 people."""
+    return completion_dates_of([course_id], user_ids).get(course_id, {})
+
+
+def completion_dates_of(
+    course_ids: Iterable[int], user_ids: Iterable[int]
+) -> dict[int, dict[int, date]]:
+    """``completion_dates`` of several courses at once, by course: one statement per 500
+    people whatever the number of courses."""
     chunk = 500  # ids per IN (...) list, well under every database's limit on parameters
     ids = sorted(set(user_ids))
-    dates: dict[int, date] = {}
-    for start in range(0, len(ids), chunk):
+    courses = sorted(set(course_ids))
+    dates: dict[int, dict[int, date]] = {}
+    for start in range(0, len(ids) if courses else 0, chunk):
         rows = db.session.execute(
-            sa.select(CourseCompletion.user_id, CourseCompletion.completed_at).where(
-                CourseCompletion.course_id == course_id,
+            sa.select(
+                CourseCompletion.course_id, CourseCompletion.user_id, CourseCompletion.completed_at
+            ).where(
+                CourseCompletion.course_id.in_(courses),
                 CourseCompletion.user_id.in_(ids[start : start + chunk]),
             )
         )
-        dates.update((user_id, local_date(completed_at)) for user_id, completed_at in rows)
+        for course_id, user_id, completed_at in rows:
+            dates.setdefault(course_id, {})[user_id] = local_date(completed_at)
     return dates
 
 
@@ -620,7 +677,8 @@ def completions_by_slug(
             for start in range(0, len(ids), 500)
         ]
     for statement in statements:
-        for user_id, slug, completed_at in db.session.execute(statement):
+        # .all(): one fetch of every row, not a call into the driver per row.
+        for user_id, slug, completed_at in db.session.execute(statement).all():
             found.setdefault(user_id, {})[slug] = local_date(completed_at)
     return found
 

@@ -115,6 +115,7 @@ def questions() -> ResponseReturnValue:
         status=QuestionStatus(status) if status in {s.value for s in QuestionStatus} else None,
     )
     rows, total = bank.search_questions(criteria, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    paths = bank.category_paths(q.category_id for q in rows)
     return render_template(
         "exams/questions.html",
         form=form,
@@ -122,7 +123,7 @@ def questions() -> ResponseReturnValue:
         total=total,
         page=page,
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-        paths={q.id: "/".join(bank.category_path(q.category)) for q in rows},
+        paths={q.id: "/".join(paths[q.category_id]) for q in rows},
         types=bank_forms.TYPE_LABELS,
         english=_english(),
         args={k: v for k, v in request.args.items() if k != "page"},

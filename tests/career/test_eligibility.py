@@ -95,9 +95,9 @@ def test_evaluate_agents_uses_the_rule_in_force_and_the_gathered_facts(
     csat = {date(2026, m, 1): Decimal(90) for m in (9, 10, 11)}
     asked: list[tuple[object, ...]] = []
 
-    def kpi_source(user_ids, metrics, month_from, month_to):
-        asked.append((tuple(user_ids), tuple(metrics), month_from, month_to))
-        return {(user_id, "csat"): csat for user_id in user_ids}
+    def kpi_source(user_ids, windows, above_zero):
+        asked.append((tuple(user_ids), dict(windows), set(above_zero)))
+        return {user_id: {"csat": csat} for user_id in user_ids}
 
     found = career.evaluate_agents([ready.id, short.id, senior.id], AS_OF, kpi_source=kpi_source)
 
@@ -106,16 +106,19 @@ def test_evaluate_agents_uses_the_rule_in_force_and_the_gathered_facts(
     assert found[short.id].short_by == 1
     [missing] = [r for r in found[short.id].results if not r.met]
     assert missing.missing == "6.5 more hours needed"
-    # One call per window length the rules in force read (not per agent), each metric over
-    # its longest window only: a year of upheld complaints, not a year of every metric.
-    windows = {first: metrics for _ids, metrics, first, _last in asked}
-    assert all(ids == tuple(sorted([ready.id, short.id, senior.id])) for ids, *_ in asked)
-    assert all(last == date(2026, 11, 1) for *_, last in asked)
+    # One call for every agent and metric (not per agent, nor per window), each metric over
+    # its longest window only: a year of upheld complaints (only where there were some),
+    # not a year of every metric.
+    [(ids, windows, above_zero)] = asked
+    assert ids == tuple(sorted([ready.id, short.id, senior.id]))
+    last = date(2026, 11, 1)
     assert windows == {
-        date(2025, 12, 1): ("upheld_complaints",),
-        date(2026, 6, 1): ("complaint_rate", "fcr_rate"),
-        date(2026, 9, 1): ("csat",),
+        "upheld_complaints": (date(2025, 12, 1), last),
+        "complaint_rate": (date(2026, 6, 1), last),
+        "fcr_rate": (date(2026, 6, 1), last),
+        "csat": (date(2026, 9, 1), last),
     }
+    assert above_zero == {"upheld_complaints"}
     before = career.evaluate_agent(ready.id, date(2026, 11, 30), kpi_source=kpi_source)
     assert before is not None and before.rule_version_number == 1
 

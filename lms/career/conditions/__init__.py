@@ -2,8 +2,11 @@
 
 Each kind has a label, ``validate(raw) -> (params, problems)`` that checks and normalises its
 parameters (JSON-ready: numbers as strings), ``describe(params)`` for the condition in words,
-and a pure ``check(facts, params, as_of) -> ConditionResult`` that reads only ``AgentFacts``.
-Checks run inside an app or request context (their words are translated).
+and a pure ``check(facts, params, as_of) -> ConditionResult`` that reads only ``AgentFacts``;
+``prepare(params, as_of)`` gives the same check ready for agent after agent (what does not
+depend on the agent worked out once), which is what evaluating thousands of agents uses.
+Checks run inside an app or request context (their words are translated); inside
+``one_locale()`` the translations are looked up once rather than for every text.
 
 Windows: "the last N months" is the dates after ``as_of`` minus N months up to ``as_of``;
 KPIs, which are figures of whole months imported after the month ends, use the N full
@@ -19,6 +22,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from lms.career.conditions.base import (
+    Check,
     ConditionKind,
     Needs,
     Problems,
@@ -32,6 +36,8 @@ from lms.career.conditions.facts import (
     AgentFacts,
     CertificateHeld,
     LedgerEntry,
+    LedgerLine,
+    Refresher,
     RefresherDue,
     Title,
 )
@@ -46,6 +52,7 @@ from lms.career.conditions.learning import (
     TrainingHours,
 )
 from lms.career.conditions.results import ConditionResult, Evidence, NextStep
+from lms.career.conditions.words import one_locale
 
 __all__ = [
     "ATTENDED",
@@ -54,6 +61,7 @@ __all__ = [
     "AgentFacts",
     "CertificateHeld",
     "CertificateValid",
+    "Check",
     "ClassroomSessions",
     "ConditionKind",
     "ConditionResult",
@@ -61,11 +69,13 @@ __all__ = [
     "Evidence",
     "KpiThreshold",
     "LedgerEntry",
+    "LedgerLine",
     "MonthsAtLevel",
     "Needs",
     "NextStep",
     "NoUpheldComplaints",
     "Problems",
+    "Refresher",
     "RefresherDue",
     "RefresherRate",
     "Title",
@@ -77,6 +87,8 @@ __all__ = [
     "month_label",
     "needs_of",
     "number",
+    "one_locale",
+    "prepare_condition",
     "shift_months",
     "validate_conditions",
     "window_start",
@@ -130,6 +142,11 @@ def check_condition(
 ) -> ConditionResult:
     """One stored condition checked against ``facts``."""
     return KINDS[condition["kind"]].check(facts, condition, as_of)
+
+
+def prepare_condition(condition: Mapping[str, Any], as_of: date) -> Check:
+    """One stored condition ready to check agent after agent on ``as_of``."""
+    return KINDS[condition["kind"]].prepare(condition, as_of)
 
 
 def needs_of(conditions: Sequence[Mapping[str, Any]]) -> Needs:

@@ -3,10 +3,11 @@ the checking of parameters that the kinds share."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import gettext as _
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from lms.career.conditions.facts import AgentFacts
 
 Problems = list[tuple[str, str]]
+
+#: One condition ready to check agent after agent: ``ConditionKind.prepare``.
+Check = Callable[["AgentFacts"], ConditionResult]
 
 # --- small pure helpers -----------------------------------------------------------------------
 
@@ -33,6 +37,9 @@ def kpi_window(as_of: date, months: int) -> list[date]:
     return [shift_months(this_month, -n) for n in range(months, 0, -1)]
 
 
+# Remembered: the same few hundred figures (学时, KPI values) are written for every agent of
+# an HR list. Equal values (6.5, 6.50) give the same text, so sharing an entry is right.
+@lru_cache(maxsize=8192)
 def number(value: Decimal | int) -> str:
     """A figure without needless zeros: 24, 6.5, 87.25."""
     value = Decimal(value)
@@ -132,30 +139,50 @@ class ConditionKind:
     def describe(self, params: Mapping[str, Any]) -> str:
         raise NotImplementedError
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
+        """The check of this condition on ``as_of``, for any agent: what does not depend on
+        the agent (its words, its window, its numbers) worked out once, so that checking
+        thousands of agents costs only what each one's own facts do."""
         raise NotImplementedError
+
+    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+        """This condition checked against one agent's ``facts`` on ``as_of``. Pure."""
+        return self.prepare(params, as_of)(facts)
 
     def needs(self, params: Mapping[str, Any]) -> Needs:
         """What ``check`` reads, so facts are gathered for exactly that."""
         return Needs()
 
-    def _result(self, params: Mapping[str, Any], **values: Any) -> ConditionResult:
-        return ConditionResult(kind=self.name, label=self.describe(params), **values)
-
 
 @dataclass
 class Needs:
-    """What a set of conditions reads: gathered once for all agents."""
+    """What a set of conditions reads: gathered once for all agents.
 
-    months_back: int = 0  # of ledger and refreshers before as_of
-    kpi_months: int = 0
+    ``kpis``: metric -> how many full months before ``as_of``'s month are read (the
+    longest any condition reads). ``kpi_events``: the same for metrics counted as events,
+    where a month without a figure above zero had none: only those months are read, unless
+    another condition reads the metric's every figure (then it is in ``kpis``).
+    """
+
+    ledger_months: int = 0  # of ledger lines before as_of
+    refresher_months: int = 0  # of refreshers due before as_of
     exams: set[str] = field(default_factory=set)
     courses: set[str] = field(default_factory=set)
-    metrics: set[str] = field(default_factory=set)
+    kpis: dict[str, int] = field(default_factory=dict)
+    kpi_events: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: Needs) -> None:
-        self.months_back = max(self.months_back, other.months_back)
-        self.kpi_months = max(self.kpi_months, other.kpi_months)
+        self.ledger_months = max(self.ledger_months, other.ledger_months)
+        self.refresher_months = max(self.refresher_months, other.refresher_months)
         self.exams |= other.exams
         self.courses |= other.courses
-        self.metrics |= other.metrics
+        for mine, theirs in ((self.kpis, other.kpis), (self.kpi_events, other.kpi_events)):
+            for metric, months in theirs.items():
+                mine[metric] = max(mine.get(metric, 0), months)
+        for metric in self.kpis.keys() & self.kpi_events.keys():
+            self.kpis[metric] = max(self.kpis[metric], self.kpi_events.pop(metric))
+
+    @property
+    def kpi_windows(self) -> dict[str, int]:
+        """Every KPI metric read, with its number of months."""
+        return {**self.kpi_events, **self.kpis}

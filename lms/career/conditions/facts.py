@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
-from flask_babel import get_locale
+from lms.career.conditions.words import language
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,41 @@ class Title:
     en: str | None = None
 
     def __str__(self) -> str:
-        locale = get_locale()
-        if self.en and locale is not None and locale.language == "en":
+        if self.en and language() == "en":
             return self.en
         return self.zh
+
+
+class LedgerLine(Protocol):
+    """What conditions read of a ledger line: ``LedgerEntry`` here, or the records area's
+    own entries as its bulk read makes them (the same attributes), used as they come."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def occurred_on(self) -> date: ...
+    @property
+    def hours(self) -> Decimal: ...
+    @property
+    def attendance(self) -> str | None: ...
+
+
+class Refresher(Protocol):
+    """What conditions read of an assigned refresher: ``RefresherDue`` here, or the training
+    area's own rows (the same attributes)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def month(self) -> date: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def completed_on(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -74,10 +106,10 @@ class AgentFacts:
     user_id: int
     level: str | None
     level_since: date | None
-    records: tuple[LedgerEntry, ...] = ()
+    records: Sequence[LedgerLine] = ()
     certificates: tuple[CertificateHeld, ...] = ()
     completions: Mapping[str, date] = field(default_factory=dict)
-    refreshers: tuple[RefresherDue, ...] = ()
+    refreshers: Sequence[Refresher] = ()
     kpis: Mapping[str, Mapping[date, Decimal]] = field(default_factory=dict)
     titles: Mapping[str, Title] = field(default_factory=dict)
 

@@ -7,11 +7,10 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from lms.career.conditions.base import (
+    Check,
     ConditionKind,
     Needs,
     Problems,
@@ -24,6 +23,7 @@ from lms.career.conditions.base import (
 )
 from lms.career.conditions.facts import AgentFacts
 from lms.career.conditions.results import ConditionResult, Evidence
+from lms.career.conditions.words import _, ngettext
 
 if TYPE_CHECKING:
     from lms.career.services.kpis import Metric
@@ -35,12 +35,6 @@ def metrics() -> dict[str, Metric]:
     from lms.career.services.kpis import METRICS
 
     return METRICS
-
-
-def _shown_average(average: Decimal, metric: Metric) -> Decimal:
-    # Rounded toward the failing side, so a failing average never shows as the threshold.
-    rounding = ROUND_DOWN if _higher_is_better(metric) else ROUND_UP
-    return average.quantize(Decimal("0.01"), rounding)
 
 
 def _higher_is_better(metric: Metric) -> bool:
@@ -96,81 +90,103 @@ class KpiThreshold(ConditionKind):
         )
 
     def needs(self, params: Mapping[str, Any]) -> Needs:
-        return Needs(kpi_months=int(params["months"]), metrics={params["metric"]})
+        return Needs(kpis={params["metric"]: int(params["months"])})
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
-        metric = metrics()[params["metric"]]
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
+        key = params["metric"]
+        metric = metrics()[key]
         threshold = Decimal(params["threshold"])
         months = kpi_window(as_of, int(params["months"]))
-        figures = facts.kpis.get(params["metric"], {})
+        higher = _higher_is_better(metric)
+        every_month = params["mode"] == "every_month"
+        kind, label = self.name, self.describe(params)
+        metric_label = str(metric.label)
+        required = ("≥ " if higher else "≤ ") + _figure(threshold, metric)
+        percent = metric.unit.value == "percent"
+        # An average is shown rounded toward the failing side, so a failing average never
+        # shows as the threshold.
+        rounding = ROUND_DOWN if higher else ROUND_UP
+        cent = Decimal("0.01")
+        # A month's line of evidence depends only on its month and figure: agents with the
+        # same figure share it (it is immutable).
+        lines: dict[tuple[date, Decimal], Evidence] = {}
 
         def good(value: Decimal) -> bool:
-            return value >= threshold if _higher_is_better(metric) else value <= threshold
+            return value >= threshold if higher else value <= threshold
 
-        evidence = tuple(
-            Evidence(
-                "kpi_month",
-                str(metric.label),
-                on=month,
-                value=_figure(figures[month], metric),
-                ref=month_label(month),
-                counts=good(figures[month]),
-            )
-            for month in months
-            if month in figures
-        )
-        unrecorded = [month_label(m) for m in months if m not in figures]
-        required = ("≥ " if _higher_is_better(metric) else "≤ ") + _figure(threshold, metric)
-        values = [figures[m] for m in months if m in figures]
-        if params["mode"] == "every_month":
-            bad = [v for v in values if not good(v)]
-            actual = _("%(good)d of %(all)d months", good=len(values) - len(bad), all=len(months))
-            if bad:
-                values_ = {
-                    "metric": str(metric.label),
-                    "threshold": _figure(threshold, metric),
-                    "bad": len(bad),
-                    "all": len(months),
-                }
-                missing = (
-                    _(
-                        "%(metric)s below %(threshold)s in %(bad)d of the last %(all)d months",
-                        **values_,
+        def shown(value: Decimal) -> str:  # _figure, the metric's unit looked at once
+            return f"{number(value)}%" if percent else number(value)
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            figures = facts.kpis.get(key) or {}
+            values, evidence, unrecorded = [], [], []
+            for month in months:
+                value = figures.get(month)
+                if value is None:
+                    unrecorded.append(month_label(month))
+                    continue
+                values.append(value)
+                line = lines.get((month, value))
+                if line is None:
+                    line = lines[month, value] = Evidence(
+                        "kpi_month",
+                        metric_label,
+                        on=month,
+                        value=shown(value),
+                        ref=month_label(month),
+                        counts=good(value),
                     )
-                    if _higher_is_better(metric)
-                    else _(
-                        "%(metric)s above %(threshold)s in %(bad)d of the last %(all)d months",
-                        **values_,
+                evidence.append(line)
+            if every_month:
+                bad = sum(1 for e in evidence if not e.counts)
+                actual = _("%(good)d of %(all)d months", good=len(values) - bad, all=len(months))
+                if bad:
+                    values_ = {
+                        "metric": metric_label,
+                        "threshold": _figure(threshold, metric),
+                        "bad": bad,
+                        "all": len(months),
+                    }
+                    missing = (
+                        _(
+                            "%(metric)s below %(threshold)s in %(bad)d of the last %(all)d months",
+                            **values_,
+                        )
+                        if higher
+                        else _(
+                            "%(metric)s above %(threshold)s in %(bad)d of the last %(all)d months",
+                            **values_,
+                        )
                     )
-                )
-            elif unrecorded:
-                missing = _("No figure for %(months)s", months=", ".join(unrecorded))
+                elif unrecorded:
+                    missing = _("No figure for %(months)s", months=", ".join(unrecorded))
+                else:
+                    missing = ""
             else:
-                missing = ""
-        else:
-            average = (sum(values, Decimal(0)) / len(values)) if values else None
-            actual = (
-                _figure(_shown_average(average, metric), metric) if average is not None else "—"
+                average = (sum(values, Decimal(0)) / len(values)) if values else None
+                actual = shown(average.quantize(cent, rounding)) if average is not None else "—"
+                if unrecorded:
+                    missing = _("No figure for %(months)s", months=", ".join(unrecorded))
+                elif average is not None and not good(average):
+                    missing = _(
+                        "%(metric)s averaged %(actual)s; %(required)s needed",
+                        metric=metric_label,
+                        actual=actual,
+                        required=required,
+                    )
+                else:
+                    missing = ""
+            return ConditionResult(
+                kind,
+                label,
+                met=not missing,
+                actual=actual,
+                required=required,
+                evidence=tuple(evidence),
+                missing=missing,
             )
-            if unrecorded:
-                missing = _("No figure for %(months)s", months=", ".join(unrecorded))
-            elif average is not None and not good(average):
-                missing = _(
-                    "%(metric)s averaged %(actual)s; %(required)s needed",
-                    metric=str(metric.label),
-                    actual=actual,
-                    required=required,
-                )
-            else:
-                missing = ""
-        return self._result(
-            params,
-            met=not missing,
-            actual=actual,
-            required=required,
-            evidence=evidence,
-            missing=missing,
-        )
+
+        return check
 
 
 class NoUpheldComplaints(ConditionKind):
@@ -188,41 +204,52 @@ class NoUpheldComplaints(ConditionKind):
         )
 
     def needs(self, params: Mapping[str, Any]) -> Needs:
-        return Needs(kpi_months=int(params["months"]), metrics={"upheld_complaints"})
+        # A complaint is an event: only the months with one are read.
+        return Needs(kpi_events={"upheld_complaints": int(params["months"])})
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
         span = int(params["months"])
         months = kpi_window(as_of, span)
-        figures = facts.kpis.get("upheld_complaints", {})
-        # A complaint is an event: a month without a figure had none recorded.
-        upheld = [(m, figures[m]) for m in months if figures.get(m, 0) > 0]
-        total = sum((count for _m, count in upheld), Decimal(0))
-        evidence = tuple(
-            Evidence(
-                "kpi_month",
-                str(metrics()["upheld_complaints"].label),
-                on=m,
-                value=number(count),
-                ref=month_label(m),
-                counts=False,
+        kind, label = self.name, self.describe(params)
+        metric_label = str(metrics()["upheld_complaints"].label)
+        clear = ConditionResult(kind, label, True, "0", "0")
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            figures = facts.kpis.get("upheld_complaints")
+            if not figures:
+                return clear
+            # A month without a figure had none recorded.
+            upheld = [(m, figures[m]) for m in months if figures.get(m, 0) > 0]
+            if not upheld:
+                return clear
+            total = sum((count for _m, count in upheld), Decimal(0))
+            evidence = tuple(
+                Evidence(
+                    "kpi_month",
+                    metric_label,
+                    on=m,
+                    value=number(count),
+                    ref=month_label(m),
+                    counts=False,
+                )
+                for m, count in upheld
             )
-            for m, count in upheld
-        )
-        if not upheld:
-            return self._result(params, met=True, actual="0", required="0", evidence=evidence)
-        # The latest such month leaves the window span months later: time alone fixes it.
-        clear_on = shift_months(upheld[-1][0], span + 1)
-        return self._result(
-            params,
-            met=False,
-            actual=number(total),
-            required="0",
-            evidence=evidence,
-            missing=ngettext(
-                "%(num)d upheld serious complaint in the last %(months)d months",
-                "%(num)d upheld serious complaints in the last %(months)d months",
-                int(total),
-                months=span,
-            ),
-            met_on=clear_on,
-        )
+            # The latest such month leaves the window span months later: time alone fixes it.
+            clear_on = shift_months(upheld[-1][0], span + 1)
+            return ConditionResult(
+                kind,
+                label,
+                met=False,
+                actual=number(total),
+                required="0",
+                evidence=evidence,
+                missing=ngettext(
+                    "%(num)d upheld serious complaint in the last %(months)d months",
+                    "%(num)d upheld serious complaints in the last %(months)d months",
+                    int(total),
+                    months=span,
+                ),
+                met_on=clear_on,
+            )
+
+        return check

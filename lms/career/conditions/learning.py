@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from lms.career.conditions.base import (
+    Check,
     ConditionKind,
     Needs,
     Problems,
@@ -27,8 +27,9 @@ from lms.career.conditions.base import (
     shift_months,
     window_start,
 )
-from lms.career.conditions.facts import AgentFacts
+from lms.career.conditions.facts import AgentFacts, LedgerLine
 from lms.career.conditions.results import ConditionResult, Evidence, NextStep
+from lms.career.conditions.words import _, ngettext
 
 
 class MonthsAtLevel(ConditionKind):
@@ -48,39 +49,57 @@ class MonthsAtLevel(ConditionKind):
             int(params["months"]),
         )
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
         months = int(params["months"])
+        kind, label = self.name, self.describe(params)
         required = ngettext("%(num)d month", "%(num)d months", months)
-        if facts.level_since is None:
-            return self._result(
-                params,
-                met=False,
-                actual="—",
-                required=required,
-                missing=_("The date the current level was reached is not recorded."),
-            )
-        reached = shift_months(facts.level_since, months)
-        served = _whole_months_between(facts.level_since, as_of)
-        evidence = (Evidence("level", _("At the current level since"), on=facts.level_since),)
-        actual = ngettext("%(num)d month", "%(num)d months", served)
-        if reached <= as_of:
-            return self._result(
-                params, met=True, actual=actual, required=required, evidence=evidence
-            )
-        return self._result(
-            params,
+        since_words = _("At the current level since")
+        unknown = ConditionResult(
+            kind,
+            label,
             met=False,
-            actual=actual,
+            actual="—",
             required=required,
-            evidence=evidence,
-            missing=ngettext(
-                "%(num)d more month at this level needed (met on %(date)s)",
-                "%(num)d more months at this level needed (met on %(date)s)",
-                months - served,
-                date=reached.isoformat(),
-            ),
-            met_on=reached,
+            missing=_("The date the current level was reached is not recorded."),
         )
+
+        # The result depends only on the day the level was reached, which many agents share
+        # (those promoted together): worked out once per day.
+        seen: dict[date, ConditionResult] = {}
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            since = facts.level_since
+            if since is None:
+                return unknown
+            found = seen.get(since)
+            if found is None:
+                found = seen[since] = result(since)
+            return found
+
+        def result(since: date) -> ConditionResult:
+            reached = shift_months(since, months)
+            served = _whole_months_between(since, as_of)
+            evidence = (Evidence("level", since_words, on=since),)
+            actual = ngettext("%(num)d month", "%(num)d months", served)
+            if reached <= as_of:
+                return ConditionResult(kind, label, True, actual, required, evidence)
+            return ConditionResult(
+                kind,
+                label,
+                met=False,
+                actual=actual,
+                required=required,
+                evidence=evidence,
+                missing=ngettext(
+                    "%(num)d more month at this level needed (met on %(date)s)",
+                    "%(num)d more months at this level needed (met on %(date)s)",
+                    months - served,
+                    date=reached.isoformat(),
+                ),
+                met_on=reached,
+            )
+
+        return check
 
 
 def _whole_months_between(start: date, end: date) -> int:
@@ -105,60 +124,77 @@ class CertificateValid(ConditionKind):
     def needs(self, params: Mapping[str, Any]) -> Needs:
         return Needs(exams={params["exam"]})
 
-    def _result(self, params: Mapping[str, Any], **values: Any) -> ConditionResult:
-        # Named by the exam's title, which only the facts know.
-        return ConditionResult(kind=self.name, **values)
-
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
-        slug = params["exam"]
-        title = facts.title("exam", slug)
-        label = _("A valid certificate of %(exam)s", exam=title)
-        held = sorted(
-            (c for c in facts.certificates if c.exam_slug == slug),
-            key=lambda c: c.issued_on,
-            reverse=True,
-        )
-        valid = [c for c in held if c.is_valid_on(as_of)]
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
+        slug, kind = params["exam"], self.name
         required = _("Valid certificate")
-        if valid:
-            best = valid[0]
-            return self._result(
-                params,
-                label=label,
-                met=True,
-                actual=_("Valid until %(date)s", date=best.expires_on.isoformat())
-                if best.expires_on
-                else _("Valid"),
-                required=required,
-                evidence=(
-                    Evidence(
-                        "certificate", title, on=best.issued_on, value=best.serial, ref=best.serial
+        # Named by the exam's title, which only the facts know: the words for each title
+        # seen (the same one for every agent of a gathering).
+        named: dict[str, tuple[str, str, tuple[NextStep, ...]]] = {}
+
+        def words(title: str) -> tuple[str, str, tuple[NextStep, ...]]:
+            found = named.get(title)
+            if found is None:
+                found = named[title] = (
+                    _("A valid certificate of %(exam)s", exam=title),
+                    _("Pass the exam %(exam)s.", exam=title),
+                    (NextStep("exam", slug, title),),
+                )
+            return found
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            title = facts.title("exam", slug)
+            label, pass_the_exam, next_steps = words(title)
+            held = [c for c in facts.certificates if c.exam_slug == slug]
+            if len(held) > 1:
+                held.sort(key=attrgetter("issued_on"), reverse=True)
+            valid = [c for c in held if c.is_valid_on(as_of)]
+            if valid:
+                best = valid[0]
+                return ConditionResult(
+                    kind,
+                    label,
+                    met=True,
+                    actual=_("Valid until %(date)s", date=best.expires_on.isoformat())
+                    if best.expires_on
+                    else _("Valid"),
+                    required=required,
+                    evidence=(
+                        Evidence(
+                            "certificate",
+                            title,
+                            on=best.issued_on,
+                            value=best.serial,
+                            ref=best.serial,
+                        ),
                     ),
-                ),
+                )
+            evidence = tuple(
+                Evidence(
+                    "certificate", title, on=c.issued_on, value=c.serial, ref=c.serial, counts=False
+                )
+                for c in held
             )
-        evidence = tuple(
-            Evidence(
-                "certificate", title, on=c.issued_on, value=c.serial, ref=c.serial, counts=False
+            if held and held[0].revoked_on is not None and held[0].revoked_on <= as_of:
+                missing, actual = _("The certificate was revoked."), _("Revoked")
+            elif held and held[0].expires_on is not None and held[0].expires_on < as_of:
+                missing = _(
+                    "The certificate expired on %(date)s.", date=held[0].expires_on.isoformat()
+                )
+                actual = _("Expired")
+            else:
+                missing, actual = pass_the_exam, _("None")
+            return ConditionResult(
+                kind,
+                label,
+                met=False,
+                actual=actual,
+                required=required,
+                evidence=evidence,
+                missing=missing,
+                next_steps=next_steps,
             )
-            for c in held
-        )
-        if held and held[0].revoked_on is not None and held[0].revoked_on <= as_of:
-            missing, actual = _("The certificate was revoked."), _("Revoked")
-        elif held and held[0].expires_on is not None and held[0].expires_on < as_of:
-            missing = _("The certificate expired on %(date)s.", date=held[0].expires_on.isoformat())
-            actual = _("Expired")
-        else:
-            missing, actual = _("Pass the exam %(exam)s.", exam=title), _("None")
-        return self._result(
-            params,
-            label=label,
-            met=False,
-            actual=actual,
-            required=required,
-            evidence=evidence,
-            missing=missing,
-            next_steps=(NextStep("exam", slug, title),),
-        )
+
+        return check
 
 
 class CoursesCompleted(ConditionKind):
@@ -178,31 +214,41 @@ class CoursesCompleted(ConditionKind):
     def needs(self, params: Mapping[str, Any]) -> Needs:
         return Needs(courses=set(params["courses"]))
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
         slugs: Sequence[str] = params["courses"]
-        evidence, todo = [], []
-        for slug in slugs:
-            done_on = facts.completions.get(slug)
-            title = facts.title("course", slug)
-            if done_on is not None and done_on <= as_of:
-                evidence.append(Evidence("course", title, on=done_on, ref=slug))
-            else:
-                todo.append(NextStep("course", slug, title))
-        actual = _("%(done)d of %(all)d", done=len(evidence), all=len(slugs))
+        kind, label = self.name, self.describe(params)
         required = _("%(done)d of %(all)d", done=len(slugs), all=len(slugs))
-        if not todo:
-            return self._result(
-                params, met=True, actual=actual, required=required, evidence=tuple(evidence)
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            evidence, todo = [], []
+            for slug in slugs:
+                done_on = facts.completions.get(slug)
+                title = facts.title("course", slug)
+                if done_on is not None and done_on <= as_of:
+                    evidence.append(Evidence("course", title, on=done_on, ref=slug))
+                else:
+                    todo.append(NextStep("course", slug, title))
+            actual = _("%(done)d of %(all)d", done=len(evidence), all=len(slugs))
+            if not todo:
+                return ConditionResult(kind, label, True, actual, required, tuple(evidence))
+            return ConditionResult(
+                kind,
+                label,
+                met=False,
+                actual=actual,
+                required=required,
+                evidence=tuple(evidence),
+                missing=_(
+                    "Not completed yet: %(courses)s", courses="、".join(s.title for s in todo)
+                ),
+                next_steps=tuple(todo),
             )
-        return self._result(
-            params,
-            met=False,
-            actual=actual,
-            required=required,
-            evidence=tuple(evidence),
-            missing=_("Not completed yet: %(courses)s", courses="、".join(s.title for s in todo)),
-            next_steps=tuple(todo),
-        )
+
+        return check
+
+
+def _newest_first(lines: Sequence[LedgerLine]) -> list[LedgerLine]:
+    return sorted(lines, key=attrgetter("occurred_on", "id"), reverse=True)
 
 
 class TrainingHours(ConditionKind):
@@ -228,31 +274,40 @@ class TrainingHours(ConditionKind):
         )
 
     def needs(self, params: Mapping[str, Any]) -> Needs:
-        return Needs(months_back=int(params["months"]))
+        return Needs(ledger_months=int(params["months"]))
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
         wanted = Decimal(params["hours"])
         start = window_start(as_of, int(params["months"]))
-        used = [r for r in facts.records if start <= r.occurred_on <= as_of and r.hours > 0]
-        total = sum((r.hours for r in used), Decimal(0))
-        evidence = tuple(
-            Evidence("record", r.title, on=r.occurred_on, value=number(r.hours), ref=str(r.id))
-            for r in sorted(used, key=lambda r: (r.occurred_on, r.id), reverse=True)
-        )
-        actual = _("%(hours)s h", hours=number(total))
+        kind, label = self.name, self.describe(params)
         required = _("%(hours)s h", hours=number(wanted))
-        if total >= wanted:
-            return self._result(
-                params, met=True, actual=actual, required=required, evidence=evidence
+        zero = Decimal(0)
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            used = [r for r in facts.records if start <= r.occurred_on <= as_of and r.hours > 0]
+            total = sum([r.hours for r in used], zero)
+            evidence = tuple(
+                [
+                    # Positional: made for every record of every agent (kind, title, on,
+                    # value, ref).
+                    Evidence("record", r.title, r.occurred_on, number(r.hours), str(r.id))
+                    for r in _newest_first(used)
+                ]
             )
-        return self._result(
-            params,
-            met=False,
-            actual=actual,
-            required=required,
-            evidence=evidence,
-            missing=_("%(hours)s more hours needed", hours=number(wanted - total)),
-        )
+            actual = _("%(hours)s h", hours=number(total))
+            if total >= wanted:
+                return ConditionResult(kind, label, True, actual, required, evidence)
+            return ConditionResult(
+                kind,
+                label,
+                met=False,
+                actual=actual,
+                required=required,
+                evidence=evidence,
+                missing=_("%(hours)s more hours needed", hours=number(wanted - total)),
+            )
+
+        return check
 
 
 class RefresherRate(ConditionKind):
@@ -278,50 +333,59 @@ class RefresherRate(ConditionKind):
         )
 
     def needs(self, params: Mapping[str, Any]) -> Needs:
-        return Needs(months_back=int(params["months"]))
+        return Needs(refresher_months=int(params["months"]))
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
         wanted = Decimal(params["percent"])
         start = window_start(as_of, int(params["months"]))
-        # Refreshers due in the window: one not yet due cannot be held against anyone.
-        due = sorted(
-            (r for r in facts.refreshers if start <= r.due_on <= as_of), key=lambda r: r.due_on
-        )
-        done = [r for r in due if r.completed_on is not None and r.completed_on <= as_of]
-        evidence = tuple(
-            Evidence(
-                "refresher",
-                r.title,
-                on=r.completed_on if r in done else r.due_on,
-                value=month_label(r.month),
-                counts=r in done,
-            )
-            for r in due
-        )
+        kind, label = self.name, self.describe(params)
         required = f"{number(wanted)}%"
-        if not due:
-            return self._result(
-                params, met=True, actual=_("None due"), required=required, evidence=evidence
+        none_due = ConditionResult(kind, label, True, _("None due"), required)
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            # Refreshers due in the window: one not yet due cannot be held against anyone.
+            due = sorted(
+                (r for r in facts.refreshers if start <= r.due_on <= as_of),
+                key=attrgetter("due_on"),
             )
-        rate = percent_of(len(done), len(due))
-        actual = f"{number(rate)}%"
-        if rate >= wanted:
-            return self._result(
-                params, met=True, actual=actual, required=required, evidence=evidence
+            if not due:
+                return none_due
+            done = 0
+            evidence = []
+            for r in due:
+                counts = r.completed_on is not None and r.completed_on <= as_of
+                done += counts
+                # (kind, title, on, value, ref, counts)
+                evidence.append(
+                    Evidence(
+                        "refresher",
+                        r.title,
+                        r.completed_on if counts else r.due_on,
+                        month_label(r.month),
+                        None,
+                        counts,
+                    )
+                )
+            rate = percent_of(done, len(due))
+            actual = f"{number(rate)}%"
+            if rate >= wanted:
+                return ConditionResult(kind, label, True, actual, required, tuple(evidence))
+            return ConditionResult(
+                kind,
+                label,
+                met=False,
+                actual=actual,
+                required=required,
+                evidence=tuple(evidence),
+                missing=ngettext(
+                    "%(num)d of %(all)d refresher not completed",
+                    "%(num)d of %(all)d refreshers not completed",
+                    len(due) - done,
+                    all=len(due),
+                ),
             )
-        return self._result(
-            params,
-            met=False,
-            actual=actual,
-            required=required,
-            evidence=evidence,
-            missing=ngettext(
-                "%(num)d of %(all)d refresher not completed",
-                "%(num)d of %(all)d refreshers not completed",
-                len(due) - len(done),
-                all=len(due),
-            ),
-        )
+
+        return check
 
 
 ATTENDED = ("present", "late")
@@ -345,39 +409,42 @@ class ClassroomSessions(ConditionKind):
         )
 
     def needs(self, params: Mapping[str, Any]) -> Needs:
-        return Needs(months_back=int(params["months"]))
+        return Needs(ledger_months=int(params["months"]))
 
-    def check(self, facts: AgentFacts, params: Mapping[str, Any], as_of: date) -> ConditionResult:
+    def prepare(self, params: Mapping[str, Any], as_of: date) -> Check:
         wanted = int(params["count"])
         start = window_start(as_of, int(params["months"]))
-        attended = sorted(
-            (
-                r
-                for r in facts.records
-                if r.kind == "classroom"
-                and r.attendance in ATTENDED
-                and start <= r.occurred_on <= as_of
-            ),
-            key=lambda r: (r.occurred_on, r.id),
-            reverse=True,
-        )
-        evidence = tuple(
-            Evidence("record", r.title, on=r.occurred_on, ref=str(r.id)) for r in attended
-        )
-        actual, required = str(len(attended)), str(wanted)
-        if len(attended) >= wanted:
-            return self._result(
-                params, met=True, actual=actual, required=required, evidence=evidence
+        kind, label = self.name, self.describe(params)
+        required = str(wanted)
+
+        def check(facts: AgentFacts) -> ConditionResult:
+            attended = _newest_first(
+                [
+                    r
+                    for r in facts.records
+                    if r.kind == "classroom"
+                    and r.attendance in ATTENDED
+                    and start <= r.occurred_on <= as_of
+                ]
             )
-        return self._result(
-            params,
-            met=False,
-            actual=actual,
-            required=required,
-            evidence=evidence,
-            missing=ngettext(
-                "%(num)d more classroom session needed",
-                "%(num)d more classroom sessions needed",
-                wanted - len(attended),
-            ),
-        )
+            evidence = tuple(
+                [Evidence("record", r.title, r.occurred_on, None, str(r.id)) for r in attended]
+            )
+            actual = str(len(attended))
+            if len(attended) >= wanted:
+                return ConditionResult(kind, label, True, actual, required, evidence)
+            return ConditionResult(
+                kind,
+                label,
+                met=False,
+                actual=actual,
+                required=required,
+                evidence=evidence,
+                missing=ngettext(
+                    "%(num)d more classroom session needed",
+                    "%(num)d more classroom sessions needed",
+                    wanted - len(attended),
+                ),
+            )
+
+        return check

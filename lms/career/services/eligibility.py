@@ -6,11 +6,17 @@ per source whatever the head count, the select read as a subquery; given a list,
 500 ids and per source. ``evaluate`` is a pure function of one agent's facts and one rule,
 so it is tested without a database and an HR list of thousands of agents costs the same
 statements as one agent.
+
+In bulk (``evaluate_agents``) each rule's conditions are prepared once (their words, windows
+and numbers) and the translations looked up once, then checked agent after agent: the
+results are the very ones ``evaluate`` gives, evidence and all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,18 +28,18 @@ from lms.accounts import services as accounts
 from lms.career.conditions import (
     AgentFacts,
     CertificateHeld,
+    Check,
     ConditionResult,
-    LedgerEntry,
     Needs,
-    RefresherDue,
     Title,
-    check_condition,
     kpi_window,
     needs_of,
+    one_locale,
+    prepare_condition,
     window_start,
 )
 from lms.career.models.rules import PromotionRuleVersion
-from lms.career.services.kpis import kpi_months
+from lms.career.services.kpis import kpi_figures
 from lms.career.services.rules import RuleSpec, rules_in_force
 from lms.courses import services as courses
 from lms.exams import services as exams
@@ -43,11 +49,11 @@ from lms.training.services import refreshers
 #: Agents named by id, or by a select of ids (read as a subquery: one statement per source).
 Agents = Iterable[int] | sa.Select[tuple[int]]
 
-#: (user ids or a select of them, metrics, first month, last month)
-#: -> (user, metric) -> month -> value.
+#: (user ids or a select of them, metric -> (first month, last month), the metrics read
+#: only where above zero) -> user -> metric -> month -> value. ``kpis.kpi_figures``.
 KpiSource = Callable[
-    [Sequence[int] | sa.Select[tuple[int]], Sequence[str], date, date],
-    Mapping[tuple[int, str], Mapping[date, Decimal]],
+    [Sequence[int] | sa.Select[tuple[int]], Mapping[str, tuple[date, date]], Collection[str]],
+    Mapping[int, Mapping[str, Mapping[date, Decimal]]],
 ]
 
 
@@ -84,19 +90,55 @@ class Eligibility:
 
 def evaluate(facts: AgentFacts, rule: PromotionRuleVersion | RuleSpec, as_of: date) -> Eligibility:
     """Each condition of ``rule`` checked against ``facts`` on ``as_of``. Pure."""
-    spec = rule if isinstance(rule, RuleSpec) else RuleSpec.of(rule)
-    return Eligibility(
-        user_id=facts.user_id,
-        from_level=spec.from_level,
-        to_level=spec.to_level,
-        rule_version_id=spec.version_id,
-        rule_version_number=spec.number,
-        as_of=as_of,
-        results=tuple(check_condition(c, facts, as_of) for c in spec.conditions),
-    )
+    return _PreparedRule.of(rule, as_of).evaluate(facts)
+
+
+@dataclass(frozen=True)
+class _PreparedRule:
+    """A rule's conditions prepared for ``as_of``, to evaluate agent after agent."""
+
+    spec: RuleSpec
+    as_of: date
+    checks: tuple[Check, ...]
+
+    @classmethod
+    def of(cls, rule: PromotionRuleVersion | RuleSpec, as_of: date) -> _PreparedRule:
+        spec = rule if isinstance(rule, RuleSpec) else RuleSpec.of(rule)
+        return cls(spec, as_of, tuple(prepare_condition(c, as_of) for c in spec.conditions))
+
+    def evaluate(self, facts: AgentFacts) -> Eligibility:
+        spec = self.spec
+        return Eligibility(
+            user_id=facts.user_id,
+            from_level=spec.from_level,
+            to_level=spec.to_level,
+            rule_version_id=spec.version_id,
+            rule_version_number=spec.number,
+            as_of=self.as_of,
+            results=tuple([check(facts) for check in self.checks]),
+        )
 
 
 # --- gathering --------------------------------------------------------------------------------
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while facts are read and checked.
+
+    Gathering for thousands of agents makes hundreds of thousands of small objects (ledger
+    lines, figures, evidence) that all stay alive until the list is built; the collector
+    walks every one of them again and again as they pile up, which took as long as all
+    the rest. They form no cycles, so it had nothing to find: it resumes afterwards
+    (unless something else had paused it) and frees anything cyclic made meanwhile then.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _id_select(agents: sa.Select[tuple[int]]) -> sa.Select[tuple[int]]:
@@ -108,16 +150,6 @@ def _id_select(agents: sa.Select[tuple[int]]) -> sa.Select[tuple[int]]:
     return agents.with_only_columns(first, maintain_column_froms=True)
 
 
-def _months_by_metric(conditions: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """For each KPI metric the conditions read, the longest window they read it over."""
-    longest: dict[str, int] = {}
-    for condition in conditions:
-        one = needs_of([condition])
-        for metric in one.metrics:
-            longest[metric] = max(longest.get(metric, 0), one.kpi_months)
-    return longest
-
-
 def _conditions_in_force(as_of: date) -> list[Mapping[str, Any]]:
     return [c for version in rules_in_force(as_of).values() for c in version.conditions]
 
@@ -127,21 +159,23 @@ def gather_facts(
     as_of: date,
     needs: Needs | None = None,
     kpi_source: KpiSource | None = None,
-    metric_months: Mapping[str, int] | None = None,
 ) -> dict[int, AgentFacts]:
     """The facts about ``user_ids`` that ``needs`` asks for (by default: what the rules in
     force on ``as_of`` read), by id; unknown ids are left out.
 
     A constant number of statements whatever the number of agents: each source is read for
     all of them at once, in one statement given a select of ids (as a subquery), one per
-    500 ids given a list. KPIs are read once per window length in ``metric_months``
-    (metric -> months; by default every metric over ``needs.kpi_months``): a rule reading
-    a year of upheld complaints then does not load a year of every other metric.
+    500 ids given a list. KPIs in one read, each metric over the longest window a
+    condition reads it (a rule reading a year of upheld complaints then does not load a
+    year of every other metric), complaints only where there were some.
     """
-    if needs is None:
-        conditions = _conditions_in_force(as_of)
-        needs = needs_of(conditions)
-        metric_months = metric_months or _months_by_metric(conditions)
+    with _no_cycle_collection():
+        return _gather(user_ids, as_of, needs or needs_of(_conditions_in_force(as_of)), kpi_source)
+
+
+def _gather(
+    user_ids: Agents, as_of: date, needs: Needs, kpi_source: KpiSource | None
+) -> dict[int, AgentFacts]:
     agents: list[int] | sa.Select[tuple[int]]
     if isinstance(user_ids, sa.Select):
         agents = _id_select(user_ids)
@@ -152,11 +186,13 @@ def gather_facts(
         levels = accounts.levels_of(ids)
         ids = [i for i in ids if i in levels]
         agents = ids
-    ledger: dict[int, list[records.LedgerEntry]] = {}
-    assigned: dict[int, list[refreshers.AssignedRefresher]] = {}
-    if needs.months_back and ids:
-        start = window_start(as_of, needs.months_back)
+    ledger: Mapping[int, Sequence[records.LedgerEntry]] = {}
+    assigned: Mapping[int, Sequence[refreshers.AssignedRefresher]] = {}
+    if needs.ledger_months and ids:
+        start = window_start(as_of, needs.ledger_months)
         ledger = records.entries_between(agents, start, as_of)
+    if needs.refresher_months and ids:
+        start = window_start(as_of, needs.refresher_months)
         assigned = refreshers.assigned_refreshers(agents, start, as_of, today=as_of)
     held = exams.certificates.held_certificates(agents, needs.exams) if ids else {}
     completed = courses.completions_by_slug(needs.courses, agents) if ids else {}
@@ -165,18 +201,15 @@ def gather_facts(
         titles[f"exam:{slug}"] = Title(zh, en)
     for slug, (zh, en) in courses.course_titles(needs.courses).items():
         titles[f"course:{slug}"] = Title(zh, en)
-    figures: Mapping[tuple[int, str], Mapping[date, Decimal]] = {}
-    if needs.kpi_months and needs.metrics and ids:
-        source = kpi_source or kpi_months
-        if metric_months is None:
-            metric_months = dict.fromkeys(needs.metrics, needs.kpi_months)
-        by_window: dict[int, list[str]] = {}
-        for metric in sorted(needs.metrics):
-            by_window.setdefault(metric_months.get(metric, needs.kpi_months), []).append(metric)
-        figures = {}
-        for length, metrics in sorted(by_window.items()):
+    figures: Mapping[int, Mapping[str, Mapping[date, Decimal]]] = {}
+    windows = needs.kpi_windows
+    if windows and ids:
+        source = kpi_source or kpi_figures
+        spans = {}
+        for metric, length in windows.items():
             months = kpi_window(as_of, length)
-            figures.update(source(agents, metrics, months[0], months[-1]))
+            spans[metric] = (months[0], months[-1])
+        figures = source(agents, spans, frozenset(needs.kpi_events))
     facts = {}
     for user_id in ids:
         level = levels[user_id]
@@ -184,24 +217,17 @@ def gather_facts(
             user_id=user_id,
             level=level.level.value if level.level is not None else None,
             level_since=level.level_since,
-            records=tuple(
-                LedgerEntry(e.id, e.kind, e.title, e.occurred_on, e.hours, e.attendance)
-                for e in ledger.get(user_id, ())
-            ),
+            # The other areas' entries as they come: they have what conditions read.
+            records=tuple(ledger.get(user_id, ())),
             certificates=tuple(
-                CertificateHeld(c.exam_slug, c.serial, c.issued_on, c.expires_on, c.revoked_on)
-                for c in held.get(user_id, ())
+                [
+                    CertificateHeld(c.exam_slug, c.serial, c.issued_on, c.expires_on, c.revoked_on)
+                    for c in held.get(user_id, ())
+                ]
             ),
             completions=completed.get(user_id, {}),
-            refreshers=tuple(
-                RefresherDue(r.title, r.month, r.due_on, r.completed_on)
-                for r in assigned.get(user_id, ())
-            ),
-            kpis={
-                metric: figures[(user_id, metric)]
-                for metric in needs.metrics
-                if (user_id, metric) in figures
-            },
+            refreshers=tuple(assigned.get(user_id, ())),
+            kpis=figures.get(user_id, {}),
             titles=titles,
         )
     return facts
@@ -219,19 +245,19 @@ def evaluate_agents(
     in_force = rules_in_force(as_of)
     conditions = [c for version in in_force.values() for c in version.conditions]
     agents = user_ids if isinstance(user_ids, sa.Select) else sorted(set(user_ids))
-    facts = gather_facts(
-        agents,
-        as_of,
-        needs=needs_of(conditions),
-        kpi_source=kpi_source,
-        metric_months=_months_by_metric(conditions),
-    )
-    ids = sorted(facts) if isinstance(agents, sa.Select) else agents
     found: dict[int, Eligibility | None] = {}
-    for user_id in ids:
-        agent = facts.get(user_id)
-        version = in_force.get(accounts.Level(agent.level)) if agent and agent.level else None
-        found[user_id] = evaluate(agent, version, as_of) if agent and version else None
+    with _no_cycle_collection(), one_locale():
+        facts = gather_facts(agents, as_of, needs=needs_of(conditions), kpi_source=kpi_source)
+        ids = sorted(facts) if isinstance(agents, sa.Select) else agents
+        prepared = {
+            level.value: _PreparedRule.of(version, as_of) for level, version in in_force.items()
+        }
+        for user_id in ids:
+            # Taken out as it is checked: its ledger lines are freed now, not walked by the
+            # cycle collector when it resumes.
+            agent = facts.pop(user_id, None)
+            rule = prepared.get(agent.level) if agent and agent.level else None
+            found[user_id] = rule.evaluate(agent) if agent and rule else None
     return found
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from lms.errors import FieldErrors
 from lms.exams.formats import TEXT_FORMATS, ParsedQuestion
@@ -72,6 +73,26 @@ def category_path(category: QuestionCategory) -> tuple[str, ...]:
         names.append(node.name)
         node = node.parent
     return tuple(reversed(names))
+
+
+def category_paths(category_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """``category_path`` of each of the categories, from one read of the whole tree (small)
+    instead of one look-up per parent."""
+    parents = {
+        row.id: (row.parent_id, row.name)
+        for row in db.session.execute(
+            sa.select(QuestionCategory.id, QuestionCategory.parent_id, QuestionCategory.name)
+        )
+    }
+    paths: dict[int, tuple[str, ...]] = {}
+    for category_id in set(category_ids):
+        names = []
+        node: int | None = category_id
+        while node is not None and node in parents:
+            node, name = parents[node]
+            names.append(name)
+        paths[category_id] = tuple(reversed(names))
+    return paths
 
 
 def ensure_category(path: Sequence[str], info: str = "") -> QuestionCategory:
@@ -518,7 +539,11 @@ def search_questions(
             )
         )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    ordered = stmt.order_by(QuestionVersion.name, Question.id)
+    # The current version comes with its question from the join already there, not one
+    # lazy load per row of the page.
+    ordered = stmt.order_by(QuestionVersion.name, Question.id).options(
+        orm.contains_eager(Question.current_version)
+    )
     rows = list(db.session.scalars(ordered.limit(limit).offset(offset)))
     return rows, total
 

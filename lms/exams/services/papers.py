@@ -13,7 +13,7 @@ fixed questions placed together.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -66,12 +66,19 @@ class PersonalRules:
     max_attempts: int | None
 
 
-def personal_rules(exam: Exam, user_id: int) -> PersonalRules:
-    override = db.session.scalar(
-        sa.select(ExamOverride).where(
-            ExamOverride.exam_id == exam.id, ExamOverride.user_id == user_id
+def personal_rules(
+    exam: Exam, user_id: int, overrides: Mapping[int, ExamOverride] | None = None
+) -> PersonalRules:
+    """The exam's rules for one person, with their override if any (``overrides``: theirs
+    by exam, when the caller has already read them with ``personal_overrides``)."""
+    if overrides is not None:
+        override = overrides.get(exam.id)
+    else:
+        override = db.session.scalar(
+            sa.select(ExamOverride).where(
+                ExamOverride.exam_id == exam.id, ExamOverride.user_id == user_id
+            )
         )
-    )
     limit, attempts = exam.time_limit_minutes, exam.max_attempts
     opens_at, closes_at = exam.opens_at, exam.closes_at
     if override is not None:
@@ -119,17 +126,41 @@ class ExamHistory:
 
 
 def history_of(exam_id: int, user_id: int) -> ExamHistory:
-    attempts = db.session.scalars(
+    return histories_of([exam_id], user_id)[exam_id]
+
+
+def histories_of(exam_ids: Sequence[int], user_id: int) -> dict[int, ExamHistory]:
+    """``history_of`` each exam, in two statements whatever the number of exams."""
+    found = {exam_id: ExamHistory([], []) for exam_id in exam_ids}
+    if not found:
+        return found
+    for attempt in db.session.scalars(
         sa.select(Attempt)
-        .where(Attempt.exam_id == exam_id, Attempt.user_id == user_id)
+        .where(Attempt.exam_id.in_(found), Attempt.user_id == user_id)
         .order_by(Attempt.number)
-    ).all()
-    certificates = db.session.scalars(
+    ):
+        found[attempt.exam_id].attempts.append(attempt)
+    for certificate in db.session.scalars(
         sa.select(Certificate)
-        .where(Certificate.exam_id == exam_id, Certificate.user_id == user_id)
+        .where(Certificate.exam_id.in_(found), Certificate.user_id == user_id)
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-    ).all()
-    return ExamHistory(list(attempts), list(certificates))
+    ):
+        found[certificate.exam_id].certificates.append(certificate)
+    return found
+
+
+def personal_overrides(exam_ids: Sequence[int], user_id: int) -> dict[int, ExamOverride]:
+    """The person's overrides of these exams, by exam, in one statement."""
+    if not exam_ids:
+        return {}
+    return {
+        override.exam_id: override
+        for override in db.session.scalars(
+            sa.select(ExamOverride).where(
+                ExamOverride.exam_id.in_(exam_ids), ExamOverride.user_id == user_id
+            )
+        )
+    }
 
 
 def _cycle_attempts(history: ExamHistory, today: date) -> tuple[list[Attempt], date | None, int]:
@@ -155,14 +186,19 @@ def _cycle_attempts(history: ExamHistory, today: date) -> tuple[list[Attempt], d
 
 
 def availability(
-    exam: Exam, user: Any, now: datetime | None = None, history: ExamHistory | None = None
+    exam: Exam,
+    user: Any,
+    now: datetime | None = None,
+    history: ExamHistory | None = None,
+    rules: PersonalRules | None = None,
 ) -> Availability:
     """Whether ``user`` may start ``exam`` at ``now``, with the reason when not.
 
-    ``history``: the person's history of the exam, when the caller has already read it.
+    ``history``, ``rules``: the person's history of the exam and rules for it, when the
+    caller has already read them.
     """
     now = now or utcnow()
-    rules = personal_rules(exam, user.id)
+    rules = rules or personal_rules(exam, user.id)
     today = now.date()
     history = history or history_of(exam.id, user.id)
     cycle, certified_until, last_number = _cycle_attempts(history, today)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from lms.database import utcnow
 from lms.exams.models import REVIEW_ITEMS, Attempt, AttemptState, Certificate, Exam, ExamStatus
@@ -36,12 +37,20 @@ class ExamSummary:
     question_count: int
 
 
-def exam_summary(exam: Exam, user: Any, now: datetime | None = None) -> ExamSummary:
-    history = papers.history_of(exam.id, user.id)
+def exam_summary(
+    exam: Exam,
+    user: Any,
+    now: datetime | None = None,
+    history: papers.ExamHistory | None = None,
+    rules: papers.PersonalRules | None = None,
+) -> ExamSummary:
+    """Where ``user`` stands with ``exam`` (``history``, ``rules``: theirs, when the caller
+    has already read them for several exams at once)."""
+    history = history or papers.history_of(exam.id, user.id)
     graded = [a for a in history.attempts if a.state == AttemptState.GRADED]
     return ExamSummary(
         exam=exam,
-        availability=papers.availability(exam, user, now, history),
+        availability=papers.availability(exam, user, now, history, rules),
         attempts=history.attempts,
         grade=grading.exam_grade(exam.grading_method, graded),
         certificate=history.certificates[0] if history.certificates else None,
@@ -53,14 +62,24 @@ def exam_summary(exam: Exam, user: Any, now: datetime | None = None) -> ExamSumm
 
 def exams_for(user: Any, now: datetime | None = None) -> list[ExamSummary]:
     """The published exams meant for ``user`` (and any they already sat)."""
+    # A constant number of statements whatever the number of exams: their draw rules, the
+    # person's attempts, certificates and overrides are each read for all exams at once.
     exams = db.session.scalars(
-        sa.select(Exam).where(Exam.status == ExamStatus.PUBLISHED).order_by(Exam.id)
+        sa.select(Exam)
+        .where(Exam.status == ExamStatus.PUBLISHED)
+        .order_by(Exam.id)
+        .options(orm.selectinload(Exam.draw_rules))
     ).all()
     sat = set(db.session.scalars(sa.select(Attempt.exam_id).where(Attempt.user_id == user.id)))
+    shown = [exam for exam in exams if exam.id in sat or papers.in_audience(exam, user)]
+    ids = [exam.id for exam in shown]
+    histories = papers.histories_of(ids, user.id)
+    overrides = papers.personal_overrides(ids, user.id)
     return [
-        exam_summary(exam, user, now)
-        for exam in exams
-        if exam.id in sat or papers.in_audience(exam, user)
+        exam_summary(
+            exam, user, now, histories[exam.id], papers.personal_rules(exam, user.id, overrides)
+        )
+        for exam in shown
     ]
 
 

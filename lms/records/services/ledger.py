@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,6 +23,7 @@ from lms.records.hours import (
     HoursRules,
     credited_hours,
     record_tenths,
+    record_tenths_sql,
 )
 from lms.records.models import (
     HoursSettings,
@@ -302,9 +303,12 @@ def _settings_problems(rules: HoursRules) -> list[tuple[str, str]]:
 # --- for other areas, in bulk ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    """A ledger line as other areas' rules read it: its 学时 after the daily cap."""
+class LedgerEntry(NamedTuple):
+    """A ledger line as other areas' rules read it: its 学时 after the daily cap.
+
+    A named tuple: eligibility reads hundreds of thousands of them at once, and a tuple is
+    made in a third of a frozen dataclass's time.
+    """
 
     id: int
     user_id: int
@@ -330,46 +334,59 @@ def entries_between(
     """
     rules = rules or hours_settings()
     record = ParticipationRecord
-    base = sa.select(
-        record.id,
-        record.user_id,
-        # The stored value as it is: no enum made and unmade for every one of the rows.
-        sa.type_coerce(record.kind, sa.String).label("kind"),
-        record.title,
-        record.occurred_on,
-        record.credit_hours,
-        record.minutes,
-        record.attendance,
-    ).where(record.occurred_on >= start, record.occurred_on <= end)
-    # Ordered by the database: each person is in one statement, so their lines come out in
-    # order without sorting hundreds of thousands of rows in Python.
-    base = base.order_by(record.occurred_on, record.id)
     if isinstance(user_ids, sa.Select):
-        statements = [base.where(record.user_id.in_(user_ids.scalar_subquery()))]
+        whose = [record.user_id.in_(user_ids.scalar_subquery())]
     else:
         ids = sorted(set(user_ids))
-        statements = [
-            base.where(record.user_id.in_(ids[first : first + 500]))
-            for first in range(0, len(ids), 500)
-        ]
-    rows: list[sa.Row[Any]] = []
+        whose = [record.user_id.in_(ids[first : first + 500]) for first in range(0, len(ids), 500)]
+    found: dict[int, list[LedgerEntry]] = {}
+    hours: dict[int, Decimal] = {}  # tenths -> 学时: a few dozen values for every row
+    cap = rules.daily_cap_tenths
     # Plain rows from the connection (same transaction): the ORM adds nothing to a select
     # of columns but its cost per row, which shows over an HR list of thousands of agents.
     connection = db.session.connection()
-    for statement in statements:
-        rows += connection.execute(statement).all()
-    credited = credited_hours(rows, rules)  # type: ignore[arg-type]
-    found: dict[int, list[LedgerEntry]] = {}
-    for row in rows:
-        found.setdefault(row.user_id, []).append(
-            LedgerEntry(
-                row.id,
-                row.user_id,
-                row.kind,
-                row.title,
-                row.occurred_on,
-                credited[row.id],
-                row.attendance,
-            )
+    for people in whose:
+        statement = _lines_by_day(
+            rules, people, record.occurred_on >= start, record.occurred_on <= end
         )
+        # The daily cap as ``credited_hours`` applies it, in one pass over lines that come
+        # by person, day and id: within a day the earlier records are credited first, the
+        # one that crosses the cap gets what is left, later ones nothing.
+        person: list[LedgerEntry] = []
+        current = day = None
+        left = cap
+        for id_, user_id, kind, title, occurred_on, attendance, tenths in connection.execute(
+            statement
+        ).all():
+            if user_id != current:
+                current, day, person = user_id, None, []
+                found[user_id] = person
+            if occurred_on != day:
+                day, left = occurred_on, cap
+            credited = tenths if tenths < left else left
+            left -= credited
+            worth = hours.get(credited)
+            if worth is None:
+                worth = hours[credited] = credited * TENTH
+            person.append(LedgerEntry(id_, user_id, kind, title, occurred_on, worth, attendance))
     return found
+
+
+def _lines_by_day(rules: HoursRules, *where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """The ledger lines ``where`` selects with their 学时 before the daily cap, in tenths,
+    by person, day and id (the order the cap is applied in)."""
+    record = ParticipationRecord
+    return (
+        sa.select(
+            record.id,
+            record.user_id,
+            # The stored value as it is: no enum made and unmade for every one of the rows.
+            sa.type_coerce(record.kind, sa.String).label("kind"),
+            record.title,
+            record.occurred_on,
+            record.attendance,
+            record_tenths_sql(rules).label("tenths"),
+        )
+        .where(*where)
+        .order_by(record.user_id, record.occurred_on, record.id)
+    )

@@ -268,8 +268,8 @@ def _refresh(
     same statement); returns how many were found.
 
     A constant number of statements whatever the number of people (one per 500 ids):
-    the open assignments, one look-up per thing asked for (a course; a quiz from a
-    month), one UPDATE for all that were completed.
+    the open assignments, one look-up for all the courses asked for and one per quiz
+    month, one UPDATE for all that were completed.
     """
     query = (
         sa.select(
@@ -301,9 +301,18 @@ def _refresh(
     for assignment_id, user_id, course_id, exam_id, month in rows:
         key = (course_id, None, None) if course_id is not None else (None, exam_id, month)
         wanted[key].append((assignment_id, user_id))
+    # Every course at once (one look-up whatever the number of courses asked for).
+    course_keys = [key for key in wanted if key[0] is not None]
+    of_course = courses.completion_dates_of(
+        [course_id for course_id, _exam, _month in course_keys],
+        {user_id for key in course_keys for _id, user_id in wanted[key]},
+    )
     found: list[dict[str, Any]] = []
     for (course_id, exam_id, month), group in wanted.items():
-        dates = _completions(course_id, exam_id, month, {user_id for _id, user_id in group})
+        if course_id is not None:
+            dates = of_course.get(course_id, {})
+        else:
+            dates = _completions(None, exam_id, month, {user_id for _id, user_id in group})
         for assignment_id, user_id in group:
             completed = dates.get(user_id)
             # A ledger row dated after today is not yet seen (a date typed ahead).
@@ -924,7 +933,14 @@ def assigned_refreshers(
         _refresh(today, *in_period, user_ids=ids)
         statements = [base.where(RefresherAssignment.user_id.in_(chunk)) for chunk in _chunks(ids)]
     found: dict[int, list[AssignedRefresher]] = {}
+    # Plain rows from the connection (the session was flushed by the look-up above): the
+    # ORM's cost per row adds nothing to a select of columns, and an HR list reads
+    # thousands of agents' refreshers.
+    connection = db.session.connection()
     for statement in statements:
-        for row in db.session.execute(statement):
-            found.setdefault(row.user_id, []).append(AssignedRefresher(*row))
+        for row in connection.execute(statement).all():  # one fetch, not one per row
+            person = found.get(row[0])
+            if person is None:
+                person = found[row[0]] = []
+            person.append(AssignedRefresher(*row))
     return found
