@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+MAX_UNPACKED_XLSX = 200 * 1024 * 1024
 
 
 @dataclass
@@ -89,6 +90,29 @@ def _xlsx_rows(content: bytes) -> Iterable[tuple[int, list[Any]]]:
         workbook.close()
 
 
+def _unpacked_size(content: bytes) -> int:
+    """What the parts of a zip add up to unpacked, as its directory says (0 if it has none)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return 0  # not a readable zip: _read_xlsx says so
+
+
+def _read_xlsx(content: bytes) -> list[tuple[int, list[Any]]]:
+    """The rows of an XLSX file; ValueError when it is not a workbook openpyxl can read.
+
+    A damaged or hand-made zip fails deep inside zipfile, zlib, the XML parser or openpyxl
+    itself, each with its own exception (ParseError, zlib.error, IndexError for a workbook
+    without sheets, TypeError...). Whatever it is, the upload is unreadable, which is the
+    uploader's problem to fix, not a server error.
+    """
+    try:
+        return list(_xlsx_rows(content))
+    except Exception as error:
+        raise ValueError("unreadable XLSX") from error
+
+
 def read_table(
     filename: str,
     content: bytes,
@@ -114,7 +138,13 @@ def read_table(
             problem(1, _("this is an old .xls workbook; save it as .xlsx or CSV and try again"))
             return Table([], problems)
         if content.startswith(XLSX_MAGIC):
-            raw_rows = list(_xlsx_rows(content))
+            if _unpacked_size(content) > MAX_UNPACKED_XLSX:
+                # A zip bomb: a few MB that unpack to gigabytes of sheet XML.
+                problem(
+                    1, _("the workbook unpacks to more than 200 MB; split it into smaller files")
+                )
+                return Table([], problems)
+            raw_rows = _read_xlsx(content)
         else:
             raw_rows = list(_csv_rows(decode_text(content)))
     except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError, ValueError, OSError):

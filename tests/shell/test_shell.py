@@ -6,6 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+
+from lms.accounts.models import UserImport
+from lms.extensions import db
 
 LMS = Path(__file__).resolve().parents[2] / "lms"
 EXTERNAL = re.compile(r"""(src|href)=["'](https?:)?//""", re.I)
@@ -54,6 +58,43 @@ def test_forbidden_page_is_friendly(client, signed_in) -> None:
     assert 'href="/"' in response.text
 
 
+def post_file_of(client, size: int, referer: str):  # noqa: ANN201
+    """A people file of ``size`` bytes, sent as a browser sends it (the body built here, in
+    memory, rather than by the test client's spooled temporary file)."""
+    body = (
+        b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\n"
+        b"Content-Type: text/csv\r\n\r\n" + b"x" * size + b"\r\n--B--\r\n"
+    )
+    return client.post(
+        "/admin/users/import",
+        data=body,
+        content_type="multipart/form-data; boundary=B",
+        headers={"Referer": referer},
+    )
+
+
+def test_an_upload_over_the_size_limit_gets_a_page_saying_so_and_writes_nothing(
+    app, client, signed_in
+) -> None:
+    signed_in("admin")
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    form_page = "http://localhost/admin/users/import"
+    response = post_file_of(client, limit + 1, referer=form_page)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert f"{limit // (1024 * 1024)} MB" in page
+    assert 'href="/admin/users/import"' in page  # back to the form it came from
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserImport)) == 0
+
+
+def test_the_too_large_page_links_back_only_to_this_site(app, client, signed_in) -> None:
+    signed_in("admin")
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = post_file_of(client, limit + 1, referer="https://evil.example/phish")
+    assert response.status_code == 413
+    assert "evil.example" not in response.get_data(as_text=True)
+
+
 def test_server_errors_get_the_error_page(app, client) -> None:
     from werkzeug.exceptions import InternalServerError
 
@@ -92,3 +133,22 @@ def test_no_page_or_stylesheet_loads_anything_from_outside() -> None:
 def test_vendored_files_carry_their_licences() -> None:
     for vendor in (LMS / "static" / "vendor").iterdir():
         assert (vendor / "LICENSE").exists(), vendor
+
+
+@pytest.mark.parametrize("body", ["true", "[1, 2]", '"x"', "{not json"])
+def test_a_json_body_sent_to_a_form_is_a_bad_request_not_a_server_error(
+    client, signed_in, body: str
+) -> None:
+    signed_in("admin")
+    response = client.post("/admin/users/new", data=body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_an_unknown_level_is_shown_beside_the_field(client, signed_in) -> None:
+    signed_in("admin")
+    response = client.post(
+        "/admin/users/new", data={"employee_no": "KF7001", "name": "新人", "level": "chief"}
+    )
+    assert response.status_code in (200, 400)
+    page = response.get_data(as_text=True)
+    assert 'id="level"' in page and "is-invalid" in page

@@ -82,6 +82,12 @@ def _parse(data: bytes, filename: str) -> Element:
         raise FormatError(
             [f"{filename}:1: " + _("the file declares a DTD or entities, which are refused")]
         ) from None
+    except (ValueError, LookupError):
+        # expat reads only UTF-8, UTF-16 and Latin-1: an XML declaring GBK (or a made-up
+        # encoding) is refused here rather than failing as a server error.
+        raise FormatError(
+            [f"{filename}:1: " + _("the XML file's encoding is not supported; save it as UTF-8")]
+        ) from None
 
 
 def _line(element: Element) -> int:
