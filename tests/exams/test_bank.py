@@ -195,6 +195,16 @@ def test_the_seeded_bank_syncs_idempotently_and_retires_what_goes(
     assert broken.problems and "CH-001" in broken.problems[0] and not broken.changed
 
 
+def test_the_preview_refuses_what_the_bank_would_on_its_line(db_session) -> None:
+    # A GIFT title with nothing after it parses as a description with no text: the bank
+    # refuses it, so the preview must, by line, before the trainer is asked to confirm.
+    data = "::Q1::电话应在 30 秒内接起。{T}\n\n::空::\n".encode()
+    with pytest.raises(ImportRejected) as refused:
+        interchange.preview_import("bank.gift", data, ("导入",))
+    assert [p.split(": ", 1)[0] for p in refused.value.problems] == ["bank.gift:3"]
+    assert bank_size() == 0
+
+
 def test_the_excel_template_imports_and_exports(db_session) -> None:
     from lms.exams.formats.spreadsheet import template
 

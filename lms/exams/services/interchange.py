@@ -111,6 +111,12 @@ def preview_import(
             problems.append(
                 f"{filename}:{question.line}: " + _("the name is longer than 255 characters")
             )
+        # The bank's own checks of a question, here so that the preview refuses what the
+        # confirmation would (a GIFT description with no text parses, but is no question).
+        problems += [
+            f"{filename}:{question.line}: {message}"
+            for _field, message in bank.check_draft(_draft(question, None))
+        ]
         for name, content in question.files.items():
             if bank.image_type(content) is None:
                 problems.append(
@@ -126,10 +132,11 @@ def preview_import(
     return preview
 
 
-def _draft(question: ParsedQuestion, category: QuestionCategory) -> bank.QuestionDraft:
+def _draft(question: ParsedQuestion, category: QuestionCategory | None) -> bank.QuestionDraft:
+    """The bank's draft of a parsed question (``None`` category: a draft only to check)."""
     difficulty = next((DIFFICULTIES[t] for t in question.tags if t in DIFFICULTIES), None)
     return bank.QuestionDraft(
-        category=category,
+        category=category,  # type: ignore[arg-type]  (check_draft never reads it)
         type=question.type,
         name=question.name[:255],
         text=question.text,
