@@ -41,7 +41,7 @@ from lms.training.cli import training_cli
 from lms.training.refresher_routes import bp as refreshers_bp
 from lms.training.session_routes import bp as sessions_bp
 from lms.translate import translate_cli
-from lms.web import refuse_json, safe_next_url
+from lms.web import refuse_json, refuse_nul, safe_next_url
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_cli(app)
     _register_error_pages(app)
     app.before_request(refuse_json)
+    app.before_request(refuse_nul)
     app.after_request(_security_headers)
     return app
 

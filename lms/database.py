@@ -116,3 +116,16 @@ def _may_write() -> bool:
     from flask import has_request_context, request
 
     return not (has_request_context() and request.method in ("GET", "HEAD"))
+
+
+def holds_nul(value: object) -> bool:
+    """Whether ``value`` (text, or a JSON-like structure of it) holds a NUL character, which
+    PostgreSQL refuses in any text, even a query's parameter: input holding one is refused
+    where it comes in, with a clear error, on every database alike."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(holds_nul(v) for v in value)
+    return False

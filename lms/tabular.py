@@ -18,6 +18,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from lms.database import holds_nul
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 MAX_UNPACKED_XLSX = 200 * 1024 * 1024
@@ -153,6 +155,12 @@ def read_table(
 
     raw_rows = [(n, [_cell_text(v) for v in values]) for n, values in raw_rows]
     raw_rows = [(n, values) for n, values in raw_rows if any(v != "" for v in values)]
+    # No text may hold a NUL (PostgreSQL refuses it even in a lookup); a file with one is
+    # usually not the CSV it claims to be (a binary file, UTF-16 read as something else).
+    for line in [n for n, values in raw_rows if holds_nul(values)][:20]:
+        problem(line, _("this line holds a NUL character; is this the right file?"))
+    if problems:
+        return Table([], problems)
     if not raw_rows:
         problem(1, _("the file is empty"))
         return Table([], problems)

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 from flask import Response, abort, current_app, make_response, request
 from flask_wtf import FlaskForm
 
+from lms.database import holds_nul
 from lms.errors import FieldErrors
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,4 +65,26 @@ def refuse_json() -> None:
         return
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and not getattr(view, "takes_json", False):
+        abort(400)
+
+
+def refuse_nul() -> None:
+    """Before each request: no NUL character in the path, the query string, a form field or
+    a JSON body.
+
+    No text the app keeps may hold one (PostgreSQL refuses it, even as the parameter of a
+    search) and no browser sends one from a form, so it is a bad request, not a 500 on one
+    database and a stored oddity on the other. Uploaded files are not fields: their bytes
+    are the importers' to judge.
+    """
+    if holds_nul(request.view_args or {}) or any(
+        holds_nul(k) or holds_nul(v) for k, v in request.args.items(multi=True)
+    ):
+        abort(400)
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.is_json:
+        if holds_nul(request.get_json(silent=True)):
+            abort(400)
+    elif any(holds_nul(k) or holds_nul(v) for k, v in request.form.items(multi=True)):
         abort(400)

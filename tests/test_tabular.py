@@ -84,3 +84,15 @@ def test_an_empty_workbook_still_has_a_sheet() -> None:
 def test_cjk_characters_are_two_wide() -> None:
     assert display_width("Hours") == 5
     assert display_width("学时 (h)") == 8
+
+
+def test_a_line_holding_a_nul_is_reported_by_line_and_nothing_is_read(app) -> None:
+    from lms.tabular import read_table
+
+    content = "工号,姓名\nKF1,张三\nKF2\x00,李四\nKF3,王五\n".encode()
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        table = read_table("people.csv", content, {"no": ["工号"], "name": ["姓名"]}, ["no"])
+    assert table.rows == []
+    assert table.problems == [
+        "people.csv:3: this line holds a NUL character; is this the right file?"
+    ]

@@ -317,6 +317,8 @@ def validate_details(details: UserDetails, user: User | None = None) -> list[tup
         pairs.append(("name", _("Enter the name.")))
     elif len(name) > 100:
         pairs.append(("name", _("Use at most 100 characters.")))
+    if len((details.position or "").strip()) > 100:
+        pairs.append(("position", _("Use at most 100 characters.")))
     if not details.roles:
         pairs.append(("roles", _("Choose at least one role.")))
     if (

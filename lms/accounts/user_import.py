@@ -225,6 +225,10 @@ def import_users(
                     _('unknown level "%(level)s" (use 初级, 中级 or 高级)', level=raw_level)
                 )
 
+        position = str(cells.get("position", "")).strip()
+        if len(position) > 100:
+            reasons.append(_("the position is longer than 100 characters"))
+
         problems += [f"{filename}:{row.line}: {reason}" for reason in reasons]
         people.append(
             (
@@ -234,7 +238,7 @@ def import_users(
                 roles,
                 hire_date,
                 level,
-                str(cells.get("position", "")).strip(),
+                position,
             )
         )
 

@@ -19,9 +19,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DecimalField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.exams.models import Difficulty, QuestionStatus
+from lms.forms import NumberRange
 
 TYPE_LABELS = {
     "single_choice": _l("Single choice"),

@@ -21,9 +21,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from lms.forms import MultiCheckboxField
+from lms.forms import MultiCheckboxField, NumberRange
 
 
 def _optional_int(value: object) -> int | None:

@@ -122,6 +122,18 @@ def test_each_kind_of_bad_row_is_named(db_session, row: str, needle: str) -> Non
     assert needle in problem  # the offending value is quoted back
 
 
+def test_a_position_longer_than_the_column_is_named_by_its_line(db_session) -> None:
+    # SQLite would keep it; PostgreSQL refuses it as the row is written: the import says so
+    # first, on either database.
+    lines = [
+        "工号,姓名,部门,角色,入职日期,岗位",
+        "KF9,张伟,客服中心,客服专员,2024-03-01," + "岗" * 101,
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        user_import.import_users("one.csv", csv_bytes(lines))
+    assert rejected.value.problems == ["one.csv:2: 岗位超过 100 个字符"]
+
+
 def test_english_headers_and_optional_columns(db_session) -> None:
     lines = [
         "employee_no,name,department,roles,hire_date,position,level",

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from lms.audit import services as audit
-from lms.database import utcnow
+from lms.database import holds_nul, utcnow
 from lms.errors import FieldErrors, ImportRejected
 from lms.exams.formats import FormatError, ParsedFile, ParsedQuestion, join_category_path
 from lms.exams.formats.aiken import read_aiken
@@ -111,6 +111,13 @@ def preview_import(
             problems.append(
                 f"{filename}:{question.line}: " + _("the name is longer than 255 characters")
             )
+        texts = [question.name, question.text, question.payload, question.general_feedback]
+        if holds_nul([*texts, question.category, question.tags, question.idnumber]):
+            problems.append(
+                f"{filename}:{question.line}: "
+                + _("this line holds a NUL character; is this the right file?")
+            )
+            continue
         # The bank's own checks of a question, here so that the preview refuses what the
         # confirmation would (a GIFT description with no text parses, but is no question).
         problems += [
