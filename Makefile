@@ -43,10 +43,14 @@ cjk-font:
 	  fi; \
 	fi
 
-# .mo files are build output: compiled from the committed .po catalogues.
-translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --statistics --directory lms/translations 2>&1 | grep -v '^$$' || true
-	@test -f lms/translations/zh_Hans/LC_MESSAGES/messages.mo && test -f lms/translations/en/LC_MESSAGES/messages.mo
+# .mo files are build output: compiled from the committed .po catalogues, again only
+# when a catalogue changed (so two test runs side by side never rewrite them).
+CATALOGUES := $(wildcard lms/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+lms/translations/%/LC_MESSAGES/messages.mo: lms/translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics --domain messages --directory lms/translations --locale $* 2>&1 | grep -v '^$$' || true
+	@test -f $@ && touch $@
 
 db: setup
 	$(FLASK) db upgrade
