@@ -53,6 +53,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -66,7 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import flask_migrate
 import psycopg
 import sqlalchemy as sa
-from psycopg import sql
+from reports import admin_url, own_schema, schema_url
 
 from lms import create_app
 from lms.accounts import services as accounts
@@ -105,12 +106,17 @@ OPTION = re.compile(rb'name="a(\d+)" id="a\d+-\d+" value="(\d+)"')
 
 
 class Client:
-    """One browser: a keep-alive connection and a cookie jar, used by one thread at a time."""
+    """One browser: a keep-alive connection and a cookie jar, used by one thread at a time.
 
-    def __init__(self, port: int) -> None:
+    ``person`` gives the browser an address of its own, sent as X-Forwarded-For as a load
+    balancer would (gunicorn runs with ``LMS_PROXY_HOPS=1``): the sign-in rate limit counts
+    per client address, and 300 agents are 300 machines, not one."""
+
+    def __init__(self, port: int, person: str | None = None) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.reconnects = 0
+        self.address = address_of(person) if person else None
 
     def request(
         self,
@@ -120,6 +126,8 @@ class Client:
         headers: dict[str, str] | None = None,
     ) -> tuple[int, http.client.HTTPMessage, bytes]:
         sent = dict(headers or {})
+        if self.address:
+            sent["X-Forwarded-For"] = self.address
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for may_retry in (True, False):
@@ -157,6 +165,12 @@ class Client:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def address_of(person: str) -> str:
+    """A private address of the person's own machine, the same on every run."""
+    n = zlib.crc32(person.encode()) & 0xFFFFFF
+    return f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
 
 
 class BenchError(Exception):
@@ -454,16 +468,6 @@ def run_for(seconds: float, workers: list[Callable[[], bool]]) -> int:
 # --- the server -----------------------------------------------------------------------------
 
 
-def admin_url(url: str) -> str:
-    """The libpq form of a SQLAlchemy URL, for psycopg itself."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def schema_url(url: str, schema: str) -> str:
-    options = urllib.parse.quote(f"-csearch_path={schema}", safe="")
-    return f"{url}{'&' if '?' in url else '?'}options={options}"
-
-
 def prepare(url: str, agents: list[str]) -> int:
     """Migrations, content and agents in the schema ``url`` names; the exam's id."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": HASH_METHOD})
@@ -498,6 +502,7 @@ def gunicorn(url: str, workers: int, threads: int, log: Path) -> Iterator[tuple[
         "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_hex(32),
         "PASSWORD_HASH_METHOD": HASH_METHOD,
+        "LMS_PROXY_HOPS": "1",  # the clients say who they are in X-Forwarded-For
     }
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers)]
     if threads > 1:
@@ -530,23 +535,6 @@ def gunicorn(url: str, workers: int, threads: int, log: Path) -> Iterator[tuple[
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-@contextmanager
-def own_schema(url: str, schema: str) -> Iterator[None]:
-    """A fresh schema for the run, dropped afterwards whatever happens."""
-    with psycopg.connect(admin_url(url), autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
-        )
-        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield
-    finally:
-        with psycopg.connect(admin_url(url), autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
-            )
 
 
 def count_lost(url: str, schema: str, ledger: Ledger) -> tuple[int, int, int]:
@@ -588,7 +576,7 @@ def ready_agents(port: int, exam_id: int, numbers: list[str], ledger: Ledger) ->
     """Agents signed in with an attempt each, eight at a time (not measured)."""
 
     def ready(number: str) -> Agent:
-        agent = Agent(number, Client(port), random.Random(number))
+        agent = Agent(number, Client(port, number), random.Random(number))
         sign_in(agent, ledger)
         start_exam(agent, exam_id, ledger)
         return agent
@@ -620,7 +608,7 @@ def exam_day(
 
     def agent_day(index: int) -> None:
         rng = random.Random(index)
-        agent = Agent(numbers[index], Client(port), rng)
+        agent = Agent(numbers[index], Client(port, numbers[index]), rng)
         start_at = began + index * slot
         time.sleep(max(0.0, start_at - time.perf_counter()))
         try:
