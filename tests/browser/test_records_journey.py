@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.records import services as records
-from tests.fixtures.browser import LiveServer, sign_in_page
+from tests.fixtures.browser import LiveServer, sign_in_page, sign_out_page
 
 PASSWORD = "secret123"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -40,12 +40,6 @@ def server(live_server: LiveServer) -> LiveServer:
     return live_server
 
 
-def _sign_out(page: Page) -> None:
-    page.locator(".user-menu").click()
-    page.get_by_test_id("logout").click()
-    page.wait_for_url(re.compile(r"/login"))
-
-
 def test_external_training_needs_a_second_hr_colleague(page: Page, server: LiveServer) -> None:
     sign_in_page(page, server, "HR0701", PASSWORD)
     page.goto(f"{server.url}/records/external/new")
@@ -68,7 +62,7 @@ def test_external_training_needs_a_second_hr_colleague(page: Page, server: LiveS
     expect(page.get_by_test_id("not-yours-to-approve")).to_be_visible()
     detail = page.url
 
-    _sign_out(page)
+    sign_out_page(page)
     sign_in_page(page, server, "HR0702", PASSWORD)
     page.goto(detail)
     page.get_by_test_id("approve").click()
@@ -93,7 +87,7 @@ def test_an_agent_signs_the_confidentiality_policy(page: Page, server: LiveServe
     page.get_by_test_id("acknowledge").click()
     expect(page.get_by_test_id("policy-signed")).to_be_visible()
 
-    _sign_out(page)
+    sign_out_page(page)
     sign_in_page(page, server, "HR0701", PASSWORD)
     page.goto(f"{server.url}/records/policy")
     expect(page.get_by_test_id("signed")).to_contain_text("KF0700")
