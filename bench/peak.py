@@ -2,7 +2,7 @@
 department report and its exports, on gunicorn + PostgreSQL.
 
     .venv/bin/python bench/peak.py [--agents 300] [--hr 5] [--duration 60] [--ramp 10]
-        [--report-agents 2000] [--months 12] [--workers CORES+1] [--threads 3]
+        [--report-agents 2000] [--months 12] [--workers CORES+1] [--threads 3] [--hr-workers 0]
         [--database-url URL] [--schema bench_peak]
 
 What it does, in one run against a real gunicorn on 127.0.0.1:
@@ -34,6 +34,7 @@ PostgreSQL and the client they are figures to watch, not a property of the code 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import io
 import math
@@ -209,6 +210,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--threads", type=int, default=3, help="threads per gthread worker")
     parser.add_argument(
+        "--hr-workers",
+        type=int,
+        default=0,
+        help="HR's requests on a gunicorn of their own with this many workers (0: shared)",
+    )
+    parser.add_argument(
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     parser.add_argument("--schema", default="bench_peak")
@@ -231,9 +238,23 @@ def main() -> None:
             flush=True,
         )
         log = Path(folder) / "gunicorn.log"
-        with gunicorn(url, args.workers, args.threads, log) as (port, pid):
+        hr_log = Path(folder) / "gunicorn-hr.log"
+        with contextlib.ExitStack() as servers:
+            port, pid = servers.enter_context(gunicorn(url, args.workers, args.threads, log))
+            hr_port = port
+            if args.hr_workers:
+                # HR's own pool (its own processes behind the same load balancer): an export
+                # never holds the GIL of a process that is answering an autosave.
+                hr_port, _ = servers.enter_context(
+                    gunicorn(url, args.hr_workers, args.threads, hr_log)
+                )
             meter = CpuMeter(pid)
             print(f"gunicorn: {args.workers} workers, gthread, {args.threads} threads each")
+            if args.hr_workers:
+                print(
+                    f"HR's gunicorn: {args.hr_workers} workers, {args.threads} threads each "
+                    "(its CPU counts as 'other')"
+                )
             print(
                 f"HR: {args.hr} users, a report every {THINK[0]:.0f}-{THINK[1]:.0f} s after "
                 f"the last; agents: {args.agents}, starts over {args.ramp:.0f} s, a save every "
@@ -243,7 +264,7 @@ def main() -> None:
 
             desk_alone = Desk()
             before = meter.snapshot()
-            hr_at_work(port, hr_numbers, args.duration, desk_alone)
+            hr_at_work(hr_port, hr_numbers, args.duration, desk_alone)
             print_reports("reports alone:", desk_alone, meter.since(before))
 
             exam_alone = Ledger()
@@ -256,7 +277,7 @@ def main() -> None:
             # The reports run as long as the exam phase: its ramp plus its duration.
             hr = threading.Thread(
                 target=hr_at_work,
-                args=(port, hr_numbers, args.ramp + args.duration, desk_peak),
+                args=(hr_port, hr_numbers, args.ramp + args.duration, desk_peak),
             )
             hr.start()
             exam_day(port, exam_id, peak_numbers, args.ramp, args.duration, exam_peak)
@@ -264,7 +285,8 @@ def main() -> None:
             cpu = meter.since(before)
             print_reports("peak, reports:", desk_peak, cpu)
             print_exam("peak, exam:   ", exam_peak, cpu)
-            tracebacks = log.read_text(errors="replace").count("Traceback")
+            logs = [f for f in (log, hr_log) if f.exists()]
+            tracebacks = sum(f.read_text(errors="replace").count("Traceback") for f in logs)
         checked_alone, lost_alone, unsure_alone = count_lost(url, args.schema, exam_alone)
         checked_peak, lost_peak, unsure_peak = count_lost(url, args.schema, exam_peak)
 
