@@ -468,6 +468,14 @@ def run_for(seconds: float, workers: list[Callable[[], bool]]) -> int:
 # --- the server -----------------------------------------------------------------------------
 
 
+def add_people(numbers: list[str], role: Role, name: str) -> None:
+    """People who sign in with PASSWORD straight away (in the current app context)."""
+    for employee_no in numbers:
+        details = accounts.UserDetails(employee_no=employee_no, name=name, roles={role})
+        user, _ = accounts.create_user(details, PASSWORD)
+        user.must_change_password = False
+
+
 def prepare(url: str, agents: list[str]) -> int:
     """Migrations, content and agents in the schema ``url`` names; the exam's id."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": HASH_METHOD})
@@ -476,10 +484,7 @@ def prepare(url: str, agents: list[str]) -> int:
             flask_migrate.upgrade()
         sync_question_bank(ROOT / "content" / "questions")
         sync_exams(ROOT / "content" / "exams")
-        for employee_no in agents:
-            details = accounts.UserDetails(employee_no=employee_no, name="考生", roles={Role.AGENT})
-            user, _ = accounts.create_user(details, PASSWORD)
-            user.must_change_password = False
+        add_people(agents, Role.AGENT, "考生")
         db.session.commit()
         exam_id = db.session.scalar(sa.select(Exam.id).where(Exam.slug == EXAM_SLUG))
         db.engine.dispose()

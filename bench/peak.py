@@ -55,13 +55,13 @@ import flask_migrate
 from exam_day import (
     HASH_METHOD,
     MAX_SAVE_P95,
-    PASSWORD,
     SAVE_INTERVAL,
     Agent,
     BenchError,
     Client,
     CpuMeter,
     Ledger,
+    add_people,
     count_lost,
     default_workers,
     exam_day,
@@ -74,7 +74,6 @@ from exam_day import (
 from reports import MAX_REPORT_SECONDS, load, own_schema, schema_url
 
 from lms import create_app
-from lms.accounts import services as accounts
 from lms.accounts.models import Role
 from lms.extensions import db
 
@@ -151,10 +150,7 @@ def hr_at_work(port: int, numbers: list[str], seconds: float, desk: Desk) -> Non
 def add_hr(url: str, numbers: list[str]) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": HASH_METHOD})
     with app.app_context():
-        for number in numbers:
-            details = accounts.UserDetails(employee_no=number, name="人事", roles={Role.HR})
-            user, _ = accounts.create_user(details, PASSWORD)
-            user.must_change_password = False
+        add_people(numbers, Role.HR, "人事")
         db.session.commit()
         db.engine.dispose()
 

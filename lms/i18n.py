@@ -20,6 +20,12 @@ DEFAULT_LOCALE = "zh_Hans"
 SESSION_KEY = "locale"
 
 
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for the catalogue without translating it now: the message is stored
+    (a notification, an audit event) and translated for whoever reads it."""
+    return msgid
+
+
 def normalise_locale(tag: str | None) -> str | None:
     """Map a language tag (``zh-CN``, ``zh_Hans``, ``en-US``, ``en``) to a catalogue, or None."""
     if not tag:

@@ -33,7 +33,7 @@ from flask_sqlalchemy.pagination import Pagination
 from lms.audit.models import AuditEvent
 from lms.database import utcnow
 from lms.extensions import db
-from lms.i18n import from_local
+from lms.i18n import N_, from_local
 
 __all__ = [
     "ACTIONS",
@@ -49,11 +49,6 @@ __all__ = [
     "lines_of",
     "record",
 ]
-
-
-def N_(msgid: str) -> str:
-    """Mark ``msgid`` for the catalogue without translating it now."""
-    return msgid
 
 
 # The actions the log knows, in the order the filter lists them.

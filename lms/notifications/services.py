@@ -22,6 +22,7 @@ from werkzeug.routing import BuildError
 
 from lms.database import utcnow
 from lms.extensions import db
+from lms.i18n import N_
 from lms.notifications.models import Notification
 
 __all__ = [
@@ -36,11 +37,6 @@ __all__ = [
     "unread_count",
     "url_of",
 ]
-
-
-def N_(msgid: str) -> str:
-    """Mark ``msgid`` for the catalogue without translating it now."""
-    return msgid
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from flask_wtf import FlaskForm
 from hypothesis import event, given
 from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from lms.accounts import user_import
+from tests.fixtures.factories import post_multipart
 from tests.hostile import strategies as hostile_files
 from tests.hostile.conftest import ROUTE_EXAMPLES, hostile, row_counts
 from tests.hostile.test_importers import KPI_HEADERS, USER_CELLS, kpi_rows, user_rows
@@ -60,13 +60,6 @@ UPLOAD_TYPES = st.sampled_from(
 
 def _file(name: str, content: bytes, claimed: str) -> FileStorage:
     return FileStorage(io.BytesIO(content), name, content_type=claimed or None)
-
-
-def _post_multipart(client: FlaskClient, url: str, form: dict[str, Any]) -> Any:
-    """POST ``form`` as a browser does. The body is built here, in memory: the test client
-    would spool a large one to a temporary file it never closes (a ResourceWarning)."""
-    boundary, body = encode_multipart(form)
-    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 UPLOADS: dict[str, dict[str, Any]] = {
@@ -160,7 +153,7 @@ def test_upload_pages_accept_or_refuse_files_without_a_partial_write(
         }
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         before = row_counts()
-        response = _post_multipart(client, url_of(app, world, endpoint, "POST", rule), form)
+        response = post_multipart(client, url_of(app, world, endpoint, "POST", rule), form)
         assert_not_a_server_error(response, endpoint)
         after = row_counts()
         if after[spec["record"]] == before[spec["record"]]:

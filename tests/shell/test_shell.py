@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse
 
 from lms.accounts.models import UserImport
 from lms.extensions import db
+from tests.fixtures.factories import post_multipart
 
 LMS = Path(__file__).resolve().parents[2] / "lms"
 EXTERNAL = re.compile(r"""(src|href)=["'](https?:)?//""", re.I)
@@ -60,18 +63,9 @@ def test_forbidden_page_is_friendly(client, signed_in) -> None:
 
 
 def post_file_of(client, size: int, referer: str) -> TestResponse:
-    """A people file of ``size`` bytes, sent as a browser sends it (the body built here, in
-    memory, rather than by the test client's spooled temporary file)."""
-    body = (
-        b'--B\r\nContent-Disposition: form-data; name="file"; filename="people.csv"\r\n'
-        b"Content-Type: text/csv\r\n\r\n" + b"x" * size + b"\r\n--B--\r\n"
-    )
-    return client.post(
-        "/admin/users/import",
-        data=body,
-        content_type="multipart/form-data; boundary=B",
-        headers={"Referer": referer},
-    )
+    """A people file of ``size`` bytes, sent as a browser sends it."""
+    upload = FileStorage(io.BytesIO(b"x" * size), "people.csv", content_type="text/csv")
+    return post_multipart(client, "/admin/users/import", {"file": upload}, {"Referer": referer})
 
 
 def test_an_upload_over_the_size_limit_gets_a_page_saying_so_and_writes_nothing(
